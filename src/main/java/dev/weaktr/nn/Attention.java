@@ -1,0 +1,55 @@
+package dev.weaktr.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * Multi-head self-attention that hands out what the CAM methods need: the post-softmax attention
+ * (WeakTr, MCTformer), the pre-softmax scores (AFA) and the attention feature {@code o} (WeakTr V3's
+ * AAF input). Parameters {@code qkv [3D, D]}, {@code proj [D, D]} as in timm.
+ */
+public final class Attention {
+    private final Linear qkv;
+    private final Linear proj;
+    private final int heads;
+    private final float scale;
+
+    /** Output of one attention call. */
+    public record Output(
+            NDArray feature, // [B, N, D]  after proj, before drop path / residual ("attention feature")
+            NDArray attention, // [B, H, N, N] softmax probabilities (rows sum to 1)
+            NDArray scores) {} // [B, H, N, N] scaled q·kᵀ before the softmax
+
+    public Attention(Parameters p, String name, int dim, int heads, boolean qkvBias) {
+        this.qkv = new Linear(p, name + ".qkv", dim, 3 * dim, qkvBias);
+        this.proj = new Linear(p, name + ".proj", dim, dim, true);
+        this.heads = heads;
+        this.scale = (float) Math.pow(dim / (double) heads, -0.5);
+    }
+
+    /**
+     * @param x [B, N, D]
+     * @param tap lets a caller see or replace the attention probabilities before they are applied
+     *     (e.g. GETAM makes them a leaf to read their gradient); {@code null} = none
+     */
+    public Output forward(NDArray x, AttentionTap tap) {
+        long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
+        long hd = d / heads;
+        NDArray qkvOut = qkv.forward(x).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
+        NDList parts = qkvOut.split(3, 0);
+        NDArray q = parts.get(0).squeeze(0);
+        NDArray k = parts.get(1).squeeze(0);
+        NDArray v = parts.get(2).squeeze(0);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray attention = scores.softmax(-1);
+        NDArray used = tap == null ? attention : tap.apply(attention);
+        NDArray o = used.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
+        return new Output(proj.forward(o), used, scores);
+    }
+
+    /** A hook on the attention probabilities of one layer. */
+    @FunctionalInterface
+    public interface AttentionTap {
+        NDArray apply(NDArray attention); // [B, H, N, N] -> [B, H, N, N]
+    }
+}

@@ -1,0 +1,156 @@
+package dev.weaktr.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.weaktr.WeaktrException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The trainable tensors of a model, keyed by their official (timm / WeakTr state-dict) names, e.g.
+ * {@code blocks.3.attn.qkv.weight}. Import and export are therefore a name map and a shape check.
+ *
+ * <p>All parameters live in one long-lived {@link NDManager}; initial values are drawn from a
+ * seeded Java RNG, so the same seed gives the same model on every engine.
+ */
+public final class Parameters implements AutoCloseable {
+    private final NDManager manager;
+    private final DataType dataType;
+    private final SplittableRandom rng;
+    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+
+    public Parameters(NDManager manager, DataType dataType, long seed) {
+        this.manager = manager;
+        this.dataType = dataType;
+        this.rng = new SplittableRandom(seed);
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** Read-only view in registration order. */
+    public Map<String, NDArray> all() {
+        return Collections.unmodifiableMap(tensors);
+    }
+
+    public NDArray get(String name) {
+        NDArray t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        return t;
+    }
+
+    /** Truncated normal in [-2, 2] (absolute, as timm's trunc_normal_) with the given std. */
+    public NDArray truncNormal(String name, double std, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        for (int i = 0; i < v.length; i++) {
+            double x;
+            do {
+                x = gaussian() * std;
+            } while (x < -2 || x > 2);
+            v[i] = (float) x;
+        }
+        return register(name, v, shape);
+    }
+
+    /** Standard normal scaled by {@code std}, no truncation. */
+    public NDArray normal(String name, double std, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (gaussian() * std);
+        }
+        return register(name, v, shape);
+    }
+
+    /** Uniform in [-bound, bound]: PyTorch's default init of conv/linear weights and biases (bound = 1/sqrt(fan_in)). */
+    public NDArray uniform(String name, double bound, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+        return register(name, v, shape);
+    }
+
+    public NDArray constant(String name, float value, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        java.util.Arrays.fill(v, value);
+        return register(name, v, shape);
+    }
+
+    private double gaussian() {
+        return rng.nextGaussian();
+    }
+
+    private NDArray register(String name, float[] values, long... shape) {
+        if (tensors.containsKey(name)) {
+            throw new IllegalStateException("duplicate parameter " + name);
+        }
+        NDArray t = manager.create(values, new Shape(shape)).toType(dataType, false);
+        t.setName(name);
+        t.setRequiresGradient(true);
+        tensors.put(name, t);
+        return t;
+    }
+
+    /**
+     * Overwrites parameter values in place (checkpoint loading). Every name must exist with the same
+     * shape; a mismatch names the first offending key and both shapes.
+     */
+    public void load(Map<String, float[]> values, Map<String, long[]> shapes, String source) {
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            float[] v = values.get(e.getKey());
+            if (v == null) {
+                throw new WeaktrException(source + ": missing tensor '" + e.getKey() + "' (expected shape "
+                        + e.getValue().getShape() + ")");
+            }
+            Shape expected = e.getValue().getShape();
+            Shape got = new Shape(shapes.get(e.getKey()));
+            if (!expected.equals(got)) {
+                throw new WeaktrException(source + ": tensor '" + e.getKey() + "' has shape " + got
+                        + " but this model expects " + expected
+                        + " (a checkpoint for another class count or model preset?)");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray t = e.getValue();
+            try (NDArray src = manager.create(values.get(e.getKey()), t.getShape()).toType(dataType, false)) {
+                t.set(src.toByteBuffer());
+            }
+        }
+    }
+
+    /** Copies every parameter to a float array (for checkpoints and tests). */
+    public Map<String, float[]> snapshot() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            try (NDArray copy = e.getValue().toType(DataType.FLOAT32, true)) {
+                out.put(e.getKey(), copy.toFloatArray());
+            }
+        }
+        return out;
+    }
+
+    public long count() {
+        long n = 0;
+        for (NDArray t : tensors.values()) {
+            n += t.size();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        tensors.values().forEach(NDArray::close);
+        tensors.clear();
+    }
+}

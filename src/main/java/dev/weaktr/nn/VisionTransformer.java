@@ -1,0 +1,102 @@
+package dev.weaktr.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * DeiT-style ViT with {@code T} leading class tokens (T = C for WeakTr/MCTformer, 1 for a plain
+ * DeiT). Parameter names follow timm: {@code cls_token [1, T, D]}, {@code pos_embed [1, T + g², D]},
+ * {@code patch_embed.proj.{weight,bias}}, {@code blocks.i.*}, {@code norm.*}.
+ *
+ * <p>{@link #forward} returns every block's output; WeakTr's CAM model does not apply the final
+ * {@code norm} (spec §6.1), so the caller decides.
+ */
+public final class VisionTransformer {
+    private final VitConfig config;
+    private final int classTokens;
+    private final NDArray patchWeight; // [D, 3, P, P]
+    private final NDArray patchBias; // [D]
+    private final NDArray clsToken; // [1, T, D]
+    private final NDArray posEmbed; // [1, T + g*g, D]
+    private final List<Block> blocks = new ArrayList<>();
+    private final LayerNorm norm;
+
+    /** All tokens after the last block, and every block's attention outputs. */
+    public record Output(NDArray tokens, List<Attention.Output> layers, int gridH, int gridW) {}
+
+    public VisionTransformer(Parameters p, VitConfig config, int classTokens) {
+        this.config = config;
+        this.classTokens = classTokens;
+        int d = config.dim(), patch = config.patch(), g = config.gridSize();
+        double bound = 1 / Math.sqrt(3.0 * patch * patch); // PyTorch's default Conv2d init (timm 0.5.4 keeps it)
+        this.patchWeight = p.uniform("patch_embed.proj.weight", bound, d, 3, patch, patch);
+        this.patchBias = p.uniform("patch_embed.proj.bias", bound, d);
+        this.clsToken = p.truncNormal("cls_token", 0.02, 1, classTokens, d);
+        this.posEmbed = p.truncNormal("pos_embed", 0.02, 1, classTokens + (long) g * g, d);
+        for (int i = 0; i < config.depth(); i++) {
+            double dpr = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
+            blocks.add(new Block(p, "blocks." + i, d, config.heads(), config.mlpHidden(), true, config.layerNormEps(), dpr));
+        }
+        this.norm = new LayerNorm(p, "norm", d, config.layerNormEps());
+    }
+
+    public VitConfig config() {
+        return config;
+    }
+
+    public int classTokens() {
+        return classTokens;
+    }
+
+    /**
+     * @param images [B, 3, H, W] normalised; the patch conv floors H/P and W/P
+     * @param rng drop-path randomness (training) or {@code null} (inference)
+     */
+    public Output forward(NDArray images, SplittableRandom rng, Attention.AttentionTap tap) {
+        NDArray x = images.getNDArrayInternal()
+                .convolution(images, patchWeight, patchBias, new Shape(config.patch(), config.patch()),
+                        new Shape(0, 0), new Shape(1, 1), 1)
+                .singletonOrThrow(); // [B, D, h, w]
+        long b = x.getShape().get(0), d = x.getShape().get(1);
+        int h = (int) x.getShape().get(2), w = (int) x.getShape().get(3);
+        x = x.reshape(b, d, (long) h * w).transpose(0, 2, 1); // [B, hw, D]
+        NDArray cls = clsToken.broadcast(b, classTokens, d);
+        x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
+        List<Attention.Output> layers = new ArrayList<>(blocks.size());
+        for (Block block : blocks) {
+            Block.Output o = block.forward(x, rng, tap);
+            layers.add(o.attention());
+            x = o.tokens();
+        }
+        return new Output(x, layers, h, w);
+    }
+
+    /** The final LayerNorm (unused by the WeakTr CAM model, spec §6.1). */
+    public NDArray norm(NDArray tokens) {
+        return norm.forward(tokens);
+    }
+
+    /**
+     * Position embedding for an h×w grid (spec §1.1 {@code interpolate_pos_encoding}): unchanged when the grid
+     * equals the stored one and the image is square; otherwise the patch part is bicubically resized with
+     * scale factor {@code ((h + 0.1)/g, (w + 0.1)/g)}. Class-token rows are kept. Returns [1, T + hw, D].
+     */
+    NDArray positionEmbedding(NDArray images, int h, int w) {
+        int g = config.gridSize();
+        long ih = images.getShape().get(2), iw = images.getShape().get(3);
+        if (h * w == g * g && ih == iw) {
+            return posEmbed;
+        }
+        long d = config.dim();
+        NDArray clsPart = posEmbed.get(new NDIndex(":, :{}, :", classTokens)); // [1, T, D]
+        NDArray grid = posEmbed.get(new NDIndex(":, {}:, :", classTokens)).reshape(g, g, d);
+        NDArray resized = BicubicResize.resize(grid, h, w, (h + 0.1) / g, (w + 0.1) / g).reshape(1, (long) h * w, d);
+        return NDArrays.concat(new NDList(clsPart, resized), 1);
+    }
+}
