@@ -8,7 +8,9 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
-                // commands are registered here
-        );
+                new TrainCamCommand(),
+                new CamsCommand(),
+                new SeedsCommand(),
+                new EvalCamCommand());
     }
 }

@@ -22,11 +22,19 @@ public final class Parameters implements AutoCloseable {
     private final DataType dataType;
     private final SplittableRandom rng;
     private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    private final boolean trainable;
 
+    /** Trainable parameters (gradients recorded). */
     public Parameters(NDManager manager, DataType dataType, long seed) {
+        this(manager, dataType, seed, true);
+    }
+
+    /** @param trainable false for inference: no autograd graph is recorded through these tensors */
+    public Parameters(NDManager manager, DataType dataType, long seed, boolean trainable) {
         this.manager = manager;
         this.dataType = dataType;
         this.rng = new SplittableRandom(seed);
+        this.trainable = trainable;
     }
 
     public NDManager manager() {
@@ -97,7 +105,9 @@ public final class Parameters implements AutoCloseable {
         }
         NDArray t = manager.create(values, new Shape(shape)).toType(dataType, false);
         t.setName(name);
-        t.setRequiresGradient(true);
+        if (trainable) {
+            t.setRequiresGradient(true);
+        }
         tensors.put(name, t);
         return t;
     }

@@ -1,0 +1,47 @@
+package dev.weaktr.cam;
+
+/**
+ * Bilinear resizing of float maps with PyTorch's {@code align_corners=False} convention for a target
+ * size: source coordinate {@code max(0, (i + 0.5)·in/out − 0.5)}, last index clamped.
+ */
+public final class BilinearUpsample {
+    private BilinearUpsample() {}
+
+    /**
+     * @param maps [K, h, w] row-major
+     * @return [K, outH, outW]
+     */
+    public static float[] resize(float[] maps, int k, int h, int w, int outH, int outW) {
+        int[] y0 = new int[outH], y1 = new int[outH];
+        float[] fy = new float[outH];
+        axis(h, outH, y0, y1, fy);
+        int[] x0 = new int[outW], x1 = new int[outW];
+        float[] fx = new float[outW];
+        axis(w, outW, x0, x1, fx);
+        float[] out = new float[k * outH * outW];
+        for (int c = 0; c < k; c++) {
+            int src = c * h * w, dst = c * outH * outW;
+            for (int i = 0; i < outH; i++) {
+                int r0 = src + y0[i] * w, r1 = src + y1[i] * w;
+                float wy = fy[i];
+                for (int j = 0; j < outW; j++) {
+                    float top = maps[r0 + x0[j]] + (maps[r0 + x1[j]] - maps[r0 + x0[j]]) * fx[j];
+                    float bottom = maps[r1 + x0[j]] + (maps[r1 + x1[j]] - maps[r1 + x0[j]]) * fx[j];
+                    out[dst + i * outW + j] = top + (bottom - top) * wy;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void axis(int in, int out, int[] i0, int[] i1, float[] frac) {
+        double scale = in / (double) out;
+        for (int i = 0; i < out; i++) {
+            double src = Math.max(0, (i + 0.5) * scale - 0.5);
+            int lo = Math.min((int) Math.floor(src), in - 1);
+            i0[i] = lo;
+            i1[i] = Math.min(lo + 1, in - 1);
+            frac[i] = (float) (src - lo);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weaktr.cam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.weaktr.data.Normalize;
+import dev.weaktr.data.PilResize;
+import dev.weaktr.io.RgbImage;
+import java.util.Arrays;
+
+/**
+ * Multi-scale + flip CAM generation (spec §3.2): for each scale, the PIL-bicubic resized image and its
+ * mirror go through the network; the patch-refined fused CAM (fine CAM, eq. 6) is bilinearly upsampled
+ * to the image size, absent classes are zeroed, mirrored maps are flipped back, and all maps are SUMMED;
+ * each present class is then min-max normalised to [0, 1].
+ *
+ * <p>Deviation: maps are upsampled to the original image size even when the first scale is not 1.0
+ * (the official code uses the first scale's size), so CAMs always align with the image and its mask.
+ */
+public final class CamInference {
+    private final WeakTrCamNet net;
+    private final NDManager manager;
+    private final double[] scales;
+    private final boolean flip;
+
+    /** Present-class CAMs of one image. */
+    public record Cams(
+            int[] classes, // [K] class indices 1..C of the image's labelled classes
+            float[] maps, // [K, H, W] in [0, 1]
+            int height,
+            int width) {}
+
+    public CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip) {
+        this.net = net;
+        this.manager = manager;
+        this.scales = scales.clone();
+        this.flip = flip;
+    }
+
+    /**
+     * @param labels [C] the image-level labels (foreground class c+1 at index c)
+     */
+    public Cams generate(RgbImage image, boolean[] labels) {
+        int[] present = presentClasses(labels);
+        int h = image.height(), w = image.width(), c = labels.length;
+        float[] sum = new float[present.length * h * w];
+        if (present.length == 0) {
+            return new Cams(present, sum, h, w);
+        }
+        for (double s : scales) {
+            RgbImage scaled = s == 1.0 ? image
+                    : PilResize.bicubic(image, (int) Math.round(w * s), (int) Math.round(h * s));
+            float[][] maps = forward(scaled); // per variant: [C, gh, gw]
+            int gh = gridH, gw = gridW;
+            for (int v = 0; v < maps.length; v++) {
+                float[] kept = new float[present.length * gh * gw];
+                for (int k = 0; k < present.length; k++) {
+                    System.arraycopy(maps[v], (present[k] - 1) * gh * gw, kept, k * gh * gw, gh * gw);
+                }
+                float[] up = BilinearUpsample.resize(kept, present.length, gh, gw, h, w);
+                accumulate(sum, up, present.length, h, w, v == 1);
+            }
+        }
+        minMaxNormalise(sum, present.length, h * w);
+        return new Cams(present, sum, h, w);
+    }
+
+    private int gridH;
+    private int gridW;
+
+    /** Runs the image (and its mirror) and returns the fine CAMs as [C, gh, gw] arrays. */
+    private float[][] forward(RgbImage image) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(Normalize.toChw(image), new Shape(1, 3, image.height(), image.width()));
+            NDArray batch = flip ? NDArrays.concat(new NDList(x, x.flip(3)), 0) : x;
+            WeakTrCamNet.Output out = net.forward(batch, null);
+            gridH = out.gridH();
+            gridW = out.gridW();
+            NDArray fine = out.fineCam(); // [V, C, gh, gw]
+            int variants = (int) fine.getShape().get(0);
+            float[][] maps = new float[variants][];
+            for (int v = 0; v < variants; v++) {
+                maps[v] = fine.get(v).toFloatArray();
+            }
+            return maps;
+        }
+    }
+
+    private static void accumulate(float[] sum, float[] maps, int k, int h, int w, boolean mirrored) {
+        for (int c = 0; c < k; c++) {
+            for (int y = 0; y < h; y++) {
+                int row = (c * h + y) * w;
+                for (int x = 0; x < w; x++) {
+                    sum[row + x] += maps[row + (mirrored ? w - 1 - x : x)];
+                }
+            }
+        }
+    }
+
+    /** (cam − min) / (max − min + 1e-8) per class map (spec §3.2 step 5). */
+    static void minMaxNormalise(float[] maps, int k, int plane) {
+        for (int c = 0; c < k; c++) {
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                lo = Math.min(lo, maps[i]);
+                hi = Math.max(hi, maps[i]);
+            }
+            float range = hi - lo + 1e-8f;
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                maps[i] = (maps[i] - lo) / range;
+            }
+        }
+    }
+
+    static int[] presentClasses(boolean[] labels) {
+        return java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i]).map(i -> i + 1).toArray();
+    }
+
+    @Override
+    public String toString() {
+        return "CamInference" + Arrays.toString(scales) + (flip ? "+flip" : "");
+    }
+}

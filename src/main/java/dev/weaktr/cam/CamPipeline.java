@@ -1,0 +1,101 @@
+package dev.weaktr.cam;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.weaktr.WeaktrException;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.io.AtomicFiles;
+import dev.weaktr.io.ImageFiles;
+import dev.weaktr.io.LabelPng;
+import dev.weaktr.io.Overlays;
+import dev.weaktr.io.RgbImage;
+import dev.weaktr.nn.Parameters;
+import dev.weaktr.train.Checkpoint;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The CAM phase's steps after training, each a pure function of its input folders: cams, seeds. */
+public final class CamPipeline {
+    private CamPipeline() {}
+
+    /** Opens a trained CAM run for inference (no autograd), on {@code manager}'s device. */
+    public static WeakTrCamNet load(Path run, NDManager manager) {
+        CamRun manifest = CamRun.read(run);
+        Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
+        WeakTrCamNet net = new WeakTrCamNet(params, manifest.net());
+        Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+        return net;
+    }
+
+    /** Summary of a CAM generation. */
+    public record CamsResult(int images, int withMaps, double seconds) {}
+
+    /**
+     * Writes multi-scale + flip CAMs of every image of a split (spec §3.2) to {@code out}: {@code <id>.npy},
+     * {@code overlays/<id>.png}, then {@code cams.tsv}.
+     */
+    public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
+            Device device, PrintStream console) {
+        CamRun manifest = CamRun.read(run);
+        VocDataset data = VocDataset.open(dataRoot, split);
+        if (!data.classes().names().equals(manifest.classes())) {
+            throw new WeaktrException("the run " + run + " was trained on classes " + manifest.classes()
+                    + " but " + dataRoot + " has " + data.classes().names());
+        }
+        long t0 = System.nanoTime();
+        Map<String, CamStore.Entry> index = new LinkedHashMap<>();
+        int withMaps = 0;
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            CamInference inference = new CamInference(load(run, manager), manager, scales, flip);
+            int n = 0;
+            for (String id : data.ids()) {
+                RgbImage image = data.readImage(id);
+                CamInference.Cams cams = inference.generate(image, data.labels(id));
+                CamStore.writeMaps(out, id, cams);
+                ImageFiles.write(out.resolve("overlays").resolve(id + ".png"),
+                        Overlays.heatmap(image, maxOverClasses(cams), 0.5f));
+                index.put(id, new CamStore.Entry(cams.height(), cams.width(), cams.classes()));
+                withMaps += cams.classes().length > 0 ? 1 : 0;
+                if (++n % 50 == 0 || n == data.size()) {
+                    console.printf("cams: %d/%d images%n", n, data.size());
+                }
+            }
+        }
+        CamStore.writeIndex(out, index);
+        return new CamsResult(index.size(), withMaps, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** [H·W] max over the image's class maps (0 where it has none). */
+    static float[] maxOverClasses(CamInference.Cams cams) {
+        int plane = cams.height() * cams.width();
+        float[] heat = new float[plane];
+        for (int k = 0; k < cams.classes().length; k++) {
+            for (int i = 0; i < plane; i++) {
+                heat[i] = Math.max(heat[i], cams.maps()[k * plane + i]);
+            }
+        }
+        return heat;
+    }
+
+    /**
+     * Writes CAM seeds (indexed PNG pseudo masks) for every image of a CAMS folder with background threshold
+     * {@code background} (spec §3.3). Dense-CRF refinement plugs in here (the CRF issue).
+     */
+    public static int seeds(Path camsDir, double background, Path out) {
+        if (!(background >= 0 && background <= 1)) {
+            throw new WeaktrException("--bg must be in [0, 1] (CAMs are normalised to [0, 1]), got " + background);
+        }
+        CamStore store = CamStore.open(camsDir);
+        int n = 0;
+        for (String id : store.ids()) {
+            LabelPng.LabelMap seed = Seeds.threshold(store.read(id), background);
+            LabelPng.write(out.resolve(id + ".png"), seed);
+            n++;
+        }
+        AtomicFiles.writeString(out.resolve("seeds.txt"), String.join("\n", store.ids()) + "\n");
+        return n;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.weaktr.cam;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.weaktr.WeaktrException;
+import dev.weaktr.data.Augmentation;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.nn.Parameters;
+import dev.weaktr.train.AdamW;
+import dev.weaktr.train.Checkpoint;
+import dev.weaktr.train.CosineSchedule;
+import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.Progress;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Trains WeakTr's CAM network (phase 1) on images with image-level labels and writes a run folder:
+ * {@code run.json}, {@code checkpoint.safetensors} (after every epoch, atomically) and {@code log.jsonl}.
+ *
+ * <p>Determinism: epoch e draws its shuffling, augmentation and drop path from a stream seeded by
+ * (seed, e), so a resumed run continues exactly where an uninterrupted one would be.
+ */
+public final class CamTrainer {
+    private final PrintStream console;
+
+    public CamTrainer(PrintStream console) {
+        this.console = console;
+    }
+
+    /** Summary of a finished training. */
+    public record Result(Path run, int epochs, double lastLoss, double seconds) {}
+
+    /**
+     * @param net the network shape; its class count must equal the dataset's foreground classes
+     * @param resume continue from {@code run/checkpoint.safetensors}
+     */
+    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
+            Device device, boolean resume) {
+        VocDataset data = VocDataset.open(dataRoot, split);
+        data.notices().forEach(n -> console.println("note: " + n));
+        if (data.classes().numForeground() != net.numClasses()) {
+            throw new IllegalArgumentException("class count mismatch");
+        }
+        int stepsPerEpoch = data.size() / cfg.batch(); // drop_last, as the official loader
+        if (stepsPerEpoch == 0) {
+            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size()
+                    + " images of split '" + split + "'");
+        }
+        CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
+                dataRoot.toAbsolutePath().toString(), split, device.toString());
+        Path ckpt = run.resolve(Checkpoint.FILE);
+        if (resume) {
+            checkResumable(run, manifest);
+        } else if (Files.exists(ckpt)) {
+            throw new WeaktrException(run + " already holds a trained run; pass --resume to continue it, or choose a new --out");
+        }
+        manifest.write(run);
+        long t0 = System.nanoTime();
+        ExecutorService loader = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "weaktr-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Parameters params = new Parameters(manager, DataType.FLOAT32, cfg.seed());
+            WeakTrCamNet model = new WeakTrCamNet(params, net);
+            AdamW adam = new AdamW(params, cfg.weightDecay());
+            int startEpoch = 0;
+            if (resume) {
+                startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, adam).get("epoch"));
+                console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
+            }
+            CosineSchedule schedule = new CosineSchedule(cfg.effectiveLr(), cfg.warmupLr(), cfg.minLr(),
+                    cfg.warmupEpochs(), cfg.epochs());
+            Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
+            JsonLog log = new JsonLog(run.resolve("log.jsonl"));
+            Augmentation augmentation = new Augmentation(cfg.augment());
+            double lastLoss = Double.NaN;
+            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+                double lr = schedule.lrForEpoch(epoch);
+                EpochStats stats = runEpoch(model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
+                        manager, loader, progress);
+                lastLoss = stats.mean(0);
+                Checkpoint.save(ckpt, params, adam, epoch + 1, Map.of("task", "cam", "fusion", net.fusion()));
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("epoch", epoch + 1);
+                rec.put("step", adam.step());
+                rec.put("lr", lr);
+                rec.put("loss", stats.mean(0));
+                rec.put("loss_cls", stats.mean(1));
+                rec.put("loss_coarse", stats.mean(2));
+                rec.put("loss_fine", stats.mean(3));
+                rec.put("seconds", stats.seconds);
+                log.append(rec);
+            }
+            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9);
+        } finally {
+            loader.shutdownNow();
+        }
+    }
+
+    private static void checkResumable(Path run, CamRun manifest) {
+        if (!Files.exists(run.resolve(Checkpoint.FILE))) {
+            throw new WeaktrException("--resume: " + run + " has no " + Checkpoint.FILE + " to resume from");
+        }
+        CamRun previous = CamRun.read(run);
+        if (!previous.net().equals(manifest.net()) || !previous.classes().equals(manifest.classes())) {
+            throw new WeaktrException("--resume: " + run + " was trained with " + previous.net() + " on classes "
+                    + previous.classes() + "; this command asks for " + manifest.net() + " on " + manifest.classes());
+        }
+        if (!previous.train().equals(manifest.train())) {
+            throw new WeaktrException("--resume: training flags differ from the run's " + CamRun.FILE + " ("
+                    + previous.train() + " vs " + manifest.train() + "); resume with the same flags");
+        }
+    }
+
+    /** Running sums of the loss terms of one epoch. */
+    private static final class EpochStats {
+        final double[] sums = new double[4];
+        int steps;
+        double seconds;
+
+        double mean(int i) {
+            return sums[i] / Math.max(1, steps);
+        }
+    }
+
+    /** One prepared mini-batch: images [B, 3, S, S] and targets [B, C], as flat arrays. */
+    private record Batch(float[] images, float[] targets, int size) {}
+
+    private EpochStats runEpoch(WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
+            CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
+            Progress progress) {
+        SplittableRandom epochRng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
+        List<String> order = shuffled(data.ids(), epochRng);
+        SplittableRandom dropPathRng = epochRng.split();
+        EpochStats stats = new EpochStats();
+        long t0 = System.nanoTime();
+        CompletableFuture<Batch> next = prepare(data, aug, order, 0, cfg.batch(), epochRng, loader);
+        for (int s = 0; s < steps; s++) {
+            Batch batch = next.join();
+            if (s + 1 < steps) {
+                next = prepare(data, aug, order, (s + 1) * cfg.batch(), cfg.batch(), epochRng, loader);
+            }
+            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
+            adam.update(lr);
+            for (int i = 0; i < 4; i++) {
+                stats.sums[i] += terms[i];
+            }
+            stats.steps++;
+            progress.step(epoch, cfg.epochs(), s + 1, steps, stats.mean(0), lr);
+        }
+        stats.seconds = (System.nanoTime() - t0) / 1e9;
+        return stats;
+    }
+
+    /** Forward, three losses, backward. Returns {total, cls, coarse, fine}. */
+    static double[] trainStep(WeakTrCamNet model, Batch batch, int size, NDManager manager, SplittableRandom dropPath) {
+        int c = model.config().numClasses();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, size, size));
+            NDArray y = manager.create(batch.targets(), new Shape(batch.size(), c));
+            CamLoss.Terms terms;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                WeakTrCamNet.Output out = model.forward(x, dropPath);
+                terms = CamLoss.compute(out, y, model.fusion().learnsFromFineCam());
+                gc.backward(terms.total());
+            }
+            double total = terms.total().getFloat();
+            if (!Double.isFinite(total)) {
+                throw new WeaktrException("training diverged (loss = " + total + "); lower --lr");
+            }
+            return new double[] {total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat()};
+        }
+    }
+
+    private static List<String> shuffled(List<String> ids, SplittableRandom rng) {
+        List<String> order = new ArrayList<>(ids);
+        for (int i = order.size() - 1; i > 0; i--) {
+            java.util.Collections.swap(order, i, rng.nextInt(i + 1));
+        }
+        return order;
+    }
+
+    /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */
+    private static CompletableFuture<Batch> prepare(VocDataset data, Augmentation aug, List<String> order, int from,
+            int batch, SplittableRandom epochRng, ExecutorService loader) {
+        SplittableRandom[] rngs = new SplittableRandom[batch];
+        for (int i = 0; i < batch; i++) {
+            rngs[i] = epochRng.split();
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            int c = data.classes().numForeground();
+            int size = aug.config().size();
+            int plane = 3 * size * size;
+            float[] images = new float[batch * plane];
+            float[] targets = new float[batch * c];
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                final int k = i;
+                parts.add(CompletableFuture.runAsync(() -> {
+                    String id = order.get(from + k);
+                    float[] chw = aug.apply(data.readImage(id), rngs[k]);
+                    System.arraycopy(chw, 0, images, k * plane, plane);
+                    boolean[] labels = data.labels(id);
+                    for (int j = 0; j < c; j++) {
+                        targets[k * c + j] = labels[j] ? 1f : 0f;
+                    }
+                }));
+            }
+            parts.forEach(CompletableFuture::join);
+            return new Batch(images, targets, batch);
+        }, loader);
+    }
+}

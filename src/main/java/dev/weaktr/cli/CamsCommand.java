@@ -1,0 +1,47 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.cam.CamPipeline;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "cams", mixinStandardHelpOptions = true,
+        description = "Generate multi-scale + flip CAMs for a split: CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
+final class CamsCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam)")
+    Path run;
+
+    @Option(names = "--data", required = true, description = "dataset root")
+    Path data;
+
+    @Option(names = "--split", required = true, description = "split to label, e.g. train")
+    String split;
+
+    @Option(names = "--out", required = true, description = "CAMS folder to write")
+    Path out;
+
+    @Option(names = "--scales", split = ",", defaultValue = "1.0,0.8,1.2", description = "image scales (comma separated). Default: ${DEFAULT-VALUE}")
+    double[] scales;
+
+    @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
+    boolean noFlip;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() {
+        for (double s : scales) {
+            if (!(s > 0 && s <= 8)) {
+                throw new dev.weaktr.WeaktrException("--scales: each scale must be in (0, 8], got " + s);
+            }
+        }
+        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, device.resolve(), System.out);
+        System.out.printf(Locale.ROOT, "wrote CAMs of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
+                r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.eval.CamEvaluator;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval-cam", mixinStandardHelpOptions = true,
+        description = "Score CAMs against the split's masks, sweeping the background threshold; writes CAMS/metrics.json.")
+final class EvalCamCommand implements Callable<Integer> {
+    @Option(names = "--cams", required = true, description = "CAMS folder")
+    Path cams;
+
+    @Option(names = "--data", required = true, description = "dataset root with SegmentationClass masks")
+    Path data;
+
+    @Option(names = "--split", required = true, description = "split to score")
+    String split;
+
+    @Option(names = "--from", defaultValue = "0.0", description = "first threshold. Default: ${DEFAULT-VALUE}")
+    double from;
+
+    @Option(names = "--to", defaultValue = "0.6", description = "last threshold. Default: ${DEFAULT-VALUE}")
+    double to;
+
+    @Option(names = "--step", defaultValue = "0.01", description = "threshold step. Default: ${DEFAULT-VALUE}")
+    double step;
+
+    @Override
+    public Integer call() {
+        if (!(from >= 0 && to <= 1 && from <= to && step > 0)) {
+            throw new dev.weaktr.WeaktrException("thresholds must satisfy 0 <= --from <= --to <= 1 and --step > 0");
+        }
+        VocDataset ds = VocDataset.open(data, split);
+        CamEvaluator.Result r = CamEvaluator.evaluate(cams, ds, from, to, step);
+        CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
+        System.out.print(table(r));
+        System.out.println("-> " + cams.resolve("metrics.json"));
+        return 0;
+    }
+
+    static String table(CamEvaluator.Result r) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "images %d | best background threshold %.2f | mIoU %.2f | precision %.2f | recall %.2f%n",
+                r.images(), r.threshold(), r.mIoU(), r.precision(), r.recall()));
+        s.append(String.format("%-16s %8s%n", "class", "IoU (%)"));
+        for (Map.Entry<String, Double> e : r.perClass().entrySet()) {
+            s.append(String.format(Locale.ROOT, "%-16s %8s%n", e.getKey(),
+                    e.getValue() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.getValue())));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.weaktr.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weaktr.WeaktrException;
+import dev.weaktr.cam.CamInference;
+import dev.weaktr.cam.CamStore;
+import dev.weaktr.data.ClassList;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.io.AtomicFiles;
+import dev.weaktr.io.LabelPng;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Scores a CAMS folder against a split's masks with a background-threshold sweep; writes metrics.json. */
+public final class CamEvaluator {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private CamEvaluator() {}
+
+    /** Best-threshold scores (percent) and the whole curve. */
+    public record Result(double mIoU, double threshold, double precision, double recall,
+            Map<String, Double> perClass, List<double[]> curve, int images) {}
+
+    public static Result evaluate(Path camsDir, VocDataset data, double from, double to, double step) {
+        CamStore store = CamStore.open(camsDir);
+        ClassList classes = data.classes();
+        ThresholdSweep sweep = new ThresholdSweep(classes.size(), from, to, step);
+        int images = 0;
+        for (String id : data.ids()) {
+            if (!store.contains(id)) {
+                throw new WeaktrException(camsDir + " has no CAMs for image '" + id + "' of split '" + data.split()
+                        + "'; run 'weaktr cams' on the same split");
+            }
+            LabelPng.LabelMap gt = data.readMask(id);
+            CamInference.Cams cams = store.read(id, gt.height(), gt.width());
+            int plane = gt.width() * gt.height();
+            float[] max = new float[plane];
+            int[] arg = new int[plane];
+            for (int kk = 0; kk < cams.classes().length; kk++) {
+                for (int i = 0; i < plane; i++) {
+                    float v = cams.maps()[kk * plane + i];
+                    if (kk == 0 || v > max[i]) {
+                        max[i] = v;
+                        arg[i] = cams.classes()[kk];
+                    }
+                }
+            }
+            sweep.add(gt.labels(), max, arg);
+            images++;
+        }
+        int best = sweep.best();
+        ConfusionMatrix m = sweep.matrix(best);
+        double[] iou = m.iou();
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < iou.length; c++) {
+            perClass.put(classes.name(c), Double.isNaN(iou[c]) ? null : 100 * iou[c]);
+        }
+        List<double[]> curve = new ArrayList<>();
+        float[] ts = sweep.thresholds();
+        for (int t = 0; t < ts.length; t++) {
+            curve.add(new double[] {Math.round(ts[t] * 100) / 100.0, 100 * sweep.matrix(t).meanIou()});
+        }
+        return new Result(100 * m.meanIou(), Math.round(ts[best] * 100) / 100.0,
+                100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()),
+                perClass, curve, images);
+    }
+
+    /** Writes {@code metrics.json}: mIoU (percent), threshold, precision, recall, per_class, curve. */
+    public static void writeMetrics(Path file, Result r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mIoU", r.mIoU());
+        out.put("threshold", r.threshold());
+        out.put("precision", r.precision());
+        out.put("recall", r.recall());
+        out.put("per_class", r.perClass());
+        out.put("images", r.images());
+        List<Map<String, Double>> curve = new ArrayList<>();
+        for (double[] p : r.curve()) {
+            curve.add(Map.of("threshold", p[0], "mIoU", p[1]));
+        }
+        out.put("curve", curve);
+        try {
+            AtomicFiles.writeString(file, JSON.writeValueAsString(out) + "\n");
+        } catch (IOException e) {
+            throw new WeaktrException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
