@@ -8,6 +8,7 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
+                new SynthCommand(),
                 new TrainCamCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),
