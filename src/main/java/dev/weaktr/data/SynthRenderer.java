@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * with low-frequency shading and pixel noise; thin distractor strokes (no class); 1..4 textured
  * objects, later ones occluding earlier ones; pixel noise. The mask shows each object's visible part
  * (pixels at least half covered, from 2x2 supersampling) and 255 on every region boundary.
- * A layout is redrawn until every object keeps at least 40 % of its area visible, so every labelled
+ * A layout is redrawn until every object keeps at least 40 % of its area visible (25 % outside the
+ * 255 band), so every labelled
  * class is clearly visible and nothing visible is unlabelled. Only StrictMath is used for
  * transcendental functions, so output is identical on every JVM.
  */
@@ -20,6 +21,7 @@ final class SynthRenderer {
     record Sample(RgbImage image, LabelMap mask) {}
 
     private static final double MIN_VISIBLE = 0.4;
+    private static final double MIN_LABELLED = 0.25; // visible and outside the 255 band
     private static final int LAYOUT_TRIES = 60;
 
     /** One object: geometry (centre, radius, rotation) and appearance (two colours, texture, shading). */
@@ -47,7 +49,7 @@ final class SynthRenderer {
             for (int i = 0; i < n; i++) {
                 objs[i] = place(cfg, rng);
             }
-            owner = visibleLayout(objs, s);
+            owner = visibleLayout(objs, s, cfg.ignoreRadius());
         }
         float[] img = background(s, rng);
         strokes(img, s, rng);
@@ -83,8 +85,11 @@ final class SynthRenderer {
         return n;
     }
 
-    /** Owner map (object index or -1 = background) when every object keeps enough visible area, else null. */
-    private static int[] visibleLayout(Obj[] objs, int s) {
+    /**
+     * Owner map (object index or -1 = background) when every object keeps 40 % of its area visible and
+     * 25 % visible outside the 255 band, else null.
+     */
+    private static int[] visibleLayout(Obj[] objs, int s, int radius) {
         int[] owner = new int[s * s];
         Arrays.fill(owner, -1);
         int[] full = new int[objs.length];
@@ -99,14 +104,16 @@ final class SynthRenderer {
                 }
             }
         }
-        int[] visible = new int[objs.length];
-        for (int o : owner) {
+        int[] visible = new int[objs.length], labelled = new int[objs.length];
+        for (int p = 0; p < owner.length; p++) {
+            int o = owner[p];
             if (o >= 0) {
                 visible[o]++;
+                labelled[o] += nearBoundary(owner, s, p % s, p / s, radius) ? 0 : 1;
             }
         }
         for (int i = 0; i < objs.length; i++) {
-            if (full[i] == 0 || visible[i] < MIN_VISIBLE * full[i]) {
+            if (full[i] == 0 || visible[i] < MIN_VISIBLE * full[i] || labelled[i] < MIN_LABELLED * full[i]) {
                 return null;
             }
         }

@@ -34,7 +34,7 @@ enum SynthShape {
             case DISC -> rr <= 1;
             case SQUARE -> Math.abs(u) <= 0.8 && Math.abs(v) <= 0.8;
             case TRIANGLE -> insideTriangle(u, v);
-            case RING -> rr <= 1 && rr >= 0.55 * 0.55;
+            case RING -> rr <= 1 && rr >= 0.5 * 0.5;
             case STAR -> insideStar(u, v);
         };
     }
