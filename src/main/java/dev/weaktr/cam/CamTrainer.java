@@ -43,8 +43,8 @@ public final class CamTrainer {
         this.console = console;
     }
 
-    /** Summary of a finished training. */
-    public record Result(Path run, int epochs, double lastLoss, double seconds) {}
+    /** Summary of a finished training; {@code medianStepSeconds} covers this invocation's steps (data wait included). */
+    public record Result(Path run, int epochs, double lastLoss, double seconds, double medianStepSeconds) {}
 
     /**
      * @param net the network shape; its class count must equal the dataset's foreground classes
@@ -92,11 +92,13 @@ public final class CamTrainer {
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Augmentation augmentation = new Augmentation(cfg.augment());
             double lastLoss = Double.NaN;
+            List<Double> stepTimes = new ArrayList<>();
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
                 double lr = schedule.lrForEpoch(epoch);
                 EpochStats stats = runEpoch(model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
                         manager, loader, progress);
                 lastLoss = stats.mean(0);
+                stepTimes.addAll(stats.stepSeconds);
                 Checkpoint.save(ckpt, params, adam, epoch + 1, Map.of("task", "cam", "fusion", net.fusion()));
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("epoch", epoch + 1);
@@ -109,7 +111,7 @@ public final class CamTrainer {
                 rec.put("seconds", stats.seconds);
                 log.append(rec);
             }
-            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9);
+            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9, median(stepTimes));
         } finally {
             loader.shutdownNow();
         }
@@ -135,6 +137,7 @@ public final class CamTrainer {
         final double[] sums = new double[4];
         int steps;
         double seconds;
+        final List<Double> stepSeconds = new ArrayList<>();
 
         double mean(int i) {
             return sums[i] / Math.max(1, steps);
@@ -154,6 +157,7 @@ public final class CamTrainer {
         long t0 = System.nanoTime();
         CompletableFuture<Batch> next = prepare(data, aug, order, 0, cfg.batch(), epochRng, loader);
         for (int s = 0; s < steps; s++) {
+            long ts = System.nanoTime();
             Batch batch = next.join();
             if (s + 1 < steps) {
                 next = prepare(data, aug, order, (s + 1) * cfg.batch(), cfg.batch(), epochRng, loader);
@@ -164,6 +168,7 @@ public final class CamTrainer {
                 stats.sums[i] += terms[i];
             }
             stats.steps++;
+            stats.stepSeconds.add((System.nanoTime() - ts) / 1e9);
             progress.step(epoch, cfg.epochs(), s + 1, steps, stats.mean(0), lr);
         }
         stats.seconds = (System.nanoTime() - t0) / 1e9;
@@ -189,6 +194,15 @@ public final class CamTrainer {
             }
             return new double[] {total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat()};
         }
+    }
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        return s.get(s.size() / 2);
     }
 
     private static List<String> shuffled(List<String> ids, SplittableRandom rng) {

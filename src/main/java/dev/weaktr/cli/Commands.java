@@ -12,6 +12,8 @@ final class Commands {
                 new TrainCamCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),
-                new EvalCamCommand());
+                new EvalCamCommand(),
+                new DemoCommand(),
+                new BenchCommand());
     }
 }

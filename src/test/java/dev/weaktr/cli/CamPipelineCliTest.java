@@ -1,0 +1,122 @@
+package dev.weaktr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weaktr.cam.CamStore;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.eval.ConfusionMatrix;
+import dev.weaktr.io.LabelPng;
+import dev.weaktr.io.Npy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end smoke through the CLI on a tiny generated dataset: synth, train-cam (1 epoch), cams,
+ * eval-cam (metrics.json), seeds; then the user errors every command must report with exit code 2.
+ */
+class CamPipelineCliTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static Path run;
+    static Path cams;
+
+    /** Runs the CLI capturing stderr; returns {exit code, stderr}. */
+    static Object[] cli(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            picocli.CommandLine cmd = Main.commandLine();
+            cmd.setErr(new java.io.PrintWriter(err, true));
+            int code = cmd.execute(args);
+            return new Object[] {code, err.toString()};
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @BeforeAll
+    static void pipeline() {
+        data = tmp.resolve("data");
+        run = tmp.resolve("run");
+        cams = tmp.resolve("cams");
+        assertEquals(0, cli("synth", "--out", data.toString(), "--train", "8", "--val", "4", "--size", "64", "--seed", "1")[0]);
+        assertEquals(0, cli("train-cam", "--data", data.toString(), "--out", run.toString(), "--model", "cpu-demo",
+                "--epochs", "1", "--batch", "4", "--crop", "64", "--lr", "0.1")[0]);
+        assertEquals(0, cli("cams", "--run", run.toString(), "--data", data.toString(), "--split", "val",
+                "--out", cams.toString(), "--scales", "1.0,1.5")[0]);
+        assertEquals(0, cli("eval-cam", "--cams", cams.toString(), "--data", data.toString(), "--split", "val")[0]);
+    }
+
+    @Test
+    void camsAreNumpyFilesOfTheLabelledClassesInUnitRange() {
+        VocDataset ds = VocDataset.open(data, "val");
+        CamStore store = CamStore.open(cams);
+        for (String id : ds.ids()) {
+            int[] labelled = ds.labelIndices(id);
+            CamStore.Entry e = store.entry(id);
+            assertEquals(java.util.Arrays.toString(labelled), java.util.Arrays.toString(e.classes()));
+            Npy.FloatArray a = Npy.read(cams.resolve(id + ".npy"));
+            assertEquals(labelled.length, a.shape()[0]);
+            assertEquals(64, a.shape()[1]);
+            float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+            for (float v : a.data()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            assertTrue(min >= 0 && min < 1e-6 && max > 0.99 && max <= 1.0, "min-max normalised: " + min + ".." + max);
+            assertTrue(Files.isRegularFile(cams.resolve("overlays").resolve(id + ".png")));
+        }
+    }
+
+    @Test
+    void metricsJsonAgreesWithSeedsScoredIndependently() throws Exception {
+        JsonNode m = new ObjectMapper().readTree(cams.resolve("metrics.json").toFile());
+        double threshold = m.get("threshold").asDouble();
+        double miou = m.get("mIoU").asDouble();
+        assertTrue(m.has("precision") && m.has("recall") && m.get("per_class").size() == 6);
+        assertEquals(61, m.get("curve").size());
+
+        Path seeds = tmp.resolve("seeds");
+        assertEquals(0, cli("seeds", "--cams", cams.toString(), "--bg", Double.toString(threshold), "--out", seeds.toString())[0]);
+        VocDataset ds = VocDataset.open(data, "val");
+        ConfusionMatrix cm = new ConfusionMatrix(6);
+        for (String id : ds.ids()) {
+            cm.add(ds.readMask(id).labels(), LabelPng.read(seeds.resolve(id + ".png")).labels());
+        }
+        assertEquals(100 * cm.meanIou(), miou, 1e-9, "eval-cam's best-threshold mIoU = mIoU of the seeds at that threshold");
+    }
+
+    @Test
+    void userErrorsExitTwoWithOneReadableLine() {
+        Object[][] cases = {
+            cli("train-cam", "--data", tmp.resolve("nope").toString(), "--out", tmp.resolve("r2").toString()),
+            cli("train-cam", "--data", data.toString(), "--out", tmp.resolve("r3").toString(), "--fusion", "magic"),
+            cli("train-cam", "--data", data.toString(), "--out", tmp.resolve("r4").toString(), "--model", "huge"),
+            cli("train-cam", "--data", data.toString(), "--out", run.toString(), "--model", "cpu-demo", "--batch", "4"),
+            cli("cams", "--run", tmp.resolve("norun").toString(), "--data", data.toString(), "--split", "val", "--out", tmp.resolve("c2").toString()),
+            cli("cams", "--run", run.toString(), "--data", data.toString(), "--split", "test", "--out", tmp.resolve("c3").toString()),
+            cli("seeds", "--cams", cams.toString(), "--bg", "1.7", "--out", tmp.resolve("s2").toString()),
+            cli("eval-cam", "--cams", tmp.resolve("nocams").toString(), "--data", data.toString(), "--split", "val"),
+            cli("train-cam", "--data", data.toString()),
+            cli("synth", "--out", tmp.resolve("x").toString(), "--train", "many"),
+        };
+        String[] mustName = {"nope", "magic", "huge", "--resume", "norun", "test", "--bg", "nocams", "--out", "many"};
+        for (int i = 0; i < cases.length; i++) {
+            assertEquals(2, cases[i][0], "case " + i + ": " + cases[i][1]);
+            String err = (String) cases[i][1];
+            assertTrue(err.contains(mustName[i]), "case " + i + " should name '" + mustName[i] + "': " + err);
+            assertFalse(err.contains("\tat "), "no stack trace for user errors: " + err);
+        }
+    }
+}
