@@ -15,7 +15,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--epochs", description = "training epochs per fusion (default 24)")
+    @Option(names = "--epochs", description = "training epochs per fusion (default 20)")
     Integer epochs;
 
     @Option(names = "--train", description = "generated training images (default 300)")
@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         for (Demo.Row r : rows) {
             System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f | %.0f s |%n", r.fusion(), r.mIoU(), r.threshold(), r.trainSeconds());
         }
-        System.out.printf(Locale.ROOT, "%nCAM overlays: %s%nwhole demo: %.0f s%n", rows.get(0).overlays(),
+        System.out.printf(Locale.ROOT, "%nCAM overlays: %s (summary picture: %s)%nwhole demo: %.0f s%n", rows.get(0).overlays(), out.resolve("cams-summary.png"),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
     }
