@@ -9,6 +9,7 @@ final class Commands {
     static List<Object> all() {
         return List.of(
                 // commands are registered here
+                new CocoImportCommand()
         );
     }
 }
