@@ -71,6 +71,7 @@ public final class CocoImporter {
         String classesText = String.join("\n", classes.names()) + "\n";
         checkClassesCompatible(out.resolve("classes.txt"), classesText);
         deleteIfExists(splitFile); // an interrupted re-import must not look finished
+        createDirectories(out.resolve("JPEGImages"));
         AtomicFiles.writeString(out.resolve("classes.txt"), classesText);
 
         List<ImportProblem> problems = new ArrayList<>(contents.problems());
@@ -151,6 +152,14 @@ public final class CocoImporter {
             }
         } catch (IOException e) {
             throw new WeaktrException("cannot read " + classesFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new WeaktrException("--out: cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -248,7 +257,6 @@ public final class CocoImporter {
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".link.tmp");
         try {
-            Files.createDirectories(target.getParent());
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, source.toAbsolutePath());
             try {
