@@ -18,10 +18,10 @@ import picocli.CommandLine.Spec;
         name = "coco-import",
         mixinStandardHelpOptions = true,
         description = {
-            "Converts COCO instance annotations (instances_*.json) into weaktr's VOC-style dataset layout:",
-            "JPEGImages/<id>.jpg, SegmentationClass/<id>.png (semantic masks painted in ascending area order,",
-            "first writer wins), ImageSets/Segmentation/<split>.txt, classes.txt, image_labels.txt.",
-            "Class index = rank of the category id (1..80 on COCO) unless --raw-ids."
+            "Converts COCO instance annotations (instances_*.json) into weaktr's VOC-style layout: "
+                    + "JPEGImages/<id>.jpg, SegmentationClass/<id>.png, ImageSets/Segmentation/<split>.txt, "
+                    + "classes.txt and image_labels.txt. Masks are painted in ascending area order, first writer "
+                    + "wins. Class index = rank of the category id (1..80 on COCO) unless --raw-ids."
         })
 final class CocoImportCommand implements Callable<Integer> {
     private static final int SHOWN_PROBLEMS = 20;
