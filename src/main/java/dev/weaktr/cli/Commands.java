@@ -9,6 +9,7 @@ final class Commands {
     static List<Object> all() {
         return List.of(
                 new SynthCommand(),
+                new CocoImportCommand(),
                 new TrainCamCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),
