@@ -55,9 +55,6 @@ final class CocoImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String splitName = split != null ? split : CocoImportConfig.defaultSplit(annotations);
         CocoImportConfig config = new CocoImportConfig(images, annotations, out, splitName, rawIds, copy, threads);
-        // ImageIO's default disk cache creates a temporary file per PNG written: tens of thousands of
-        // tiny masks run twice as fast with the in-memory cache (measured, see docs/coco.md).
-        javax.imageio.ImageIO.setUseCache(false);
         ConsoleProgress progress = new ConsoleProgress(err);
         CocoImportReport report = CocoImporter.run(config, progress);
         progress.finish();

@@ -60,8 +60,11 @@ public final class ImageFiles {
         String format = name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpg" : "png";
         BufferedImage img = toBufferedImage(image);
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, format, out)) {
-                throw new IOException("no " + format + " writer available");
+            // a memory-cached stream: ImageIO's default disk cache makes a temp file per image
+            try (javax.imageio.stream.ImageOutputStream ios = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(img, format, ios)) {
+                    throw new IOException("no " + format + " writer available");
+                }
             }
         });
     }

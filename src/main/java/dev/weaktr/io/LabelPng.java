@@ -56,8 +56,11 @@ public final class LabelPng {
         byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
         System.arraycopy(map.labels(), 0, dst, 0, dst.length);
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
+            // a memory-cached stream: ImageIO's default disk cache makes a temp file per image
+            try (javax.imageio.stream.ImageOutputStream ios = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(img, "png", ios)) {
+                    throw new IOException("no PNG writer available");
+                }
             }
         });
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The 40k-image benchmark (slow: run with {@code mvn -B -o -Dfull test -Dtest=CocoImportBenchmarkTest}).
+ * The 40k-image benchmark (slow: run with {@code mvn -B -o -Pfull test -Dtest=CocoImportBenchmarkTest}).
  * For wall time and peak memory of the CLI, see docs/coco.md.
  */
 @Tag("slow")
