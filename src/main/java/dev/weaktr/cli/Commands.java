@@ -9,6 +9,8 @@ final class Commands {
     static List<Object> all() {
         return List.of(
                 // commands are registered here
+                new CrfCommand(),
+                new CrfBenchCommand()
         );
     }
 }
