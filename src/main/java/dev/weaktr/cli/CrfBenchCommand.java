@@ -59,11 +59,13 @@ public final class CrfBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("dense CRF, %s, %dx%d, %d iterations, %d cores available%n", preset, width, height, iterations,
                 Runtime.getRuntime().availableProcessors());
-        out.printf("%6s  %-10s  %7s  %6s  %9s  %9s  %7s%n", "labels", "mode", "threads", "images", "wall s", "s/image", "speedup");
+        out.printf("%6s  %-10s  %7s  %6s  %9s  %9s  %9s  %7s%n", "labels", "mode", "threads", "images", "wall s",
+                "s/image", "cpu s", "speedup");
         out.flush();
         for (CrfBenchmark.Row r : CrfBenchmark.run(s)) {
-            out.printf("%6d  %-10s  %7d  %6d  %9.3f  %9.3f  %7.2f%n", r.labels(), r.mode(), r.threads(), r.images(),
-                    r.seconds(), r.secondsPerImage(), r.speedup());
+            String cpu = Double.isNaN(r.cpuSeconds()) ? "-" : String.format("%.3f", r.cpuSeconds());
+            out.printf("%6d  %-10s  %7d  %6d  %9.3f  %9.3f  %9s  %7.2f%n", r.labels(), r.mode(), r.threads(), r.images(),
+                    r.seconds(), r.secondsPerImage(), cpu, r.speedup());
             out.flush();
         }
         return 0;

@@ -1,6 +1,8 @@
 package dev.weaktr.crf;
 
 import dev.weaktr.io.RgbImage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,10 +27,13 @@ public final class CrfBenchmark {
     /**
      * One table row.
      *
-     * @param mode "latency" (one image, best of repeats) or "throughput" (all images)
+     * @param mode       "latency" (one image, best of repeats) or "throughput" (all images)
+     * @param seconds    wall-clock seconds for all the row's images
+     * @param cpuSeconds CPU seconds of the timing thread (latency rows; NaN for throughput rows), less
+     *                   sensitive than wall time to other work on a shared machine
      */
     public record Row(int labels, String mode, int threads, int images, double seconds, double secondsPerImage,
-            double speedup) {}
+            double cpuSeconds, double speedup) {}
 
     public static List<Row> run(Settings s) {
         CrfConfig cfg = s.config().withIterations(s.iterations());
@@ -44,18 +49,23 @@ public final class CrfBenchmark {
             }
             MeanField worker = new MeanField();
             DenseCrf.refine(worker, images.get(0), probs.get(0), m, cfg); // warm-up (JIT, buffers)
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             double best = Double.MAX_VALUE;
+            double bestCpu = Double.MAX_VALUE;
             for (int r = 0; r < s.repeats(); r++) {
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 DenseCrf.refine(worker, images.get(0), probs.get(0), m, cfg);
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                bestCpu = Math.min(bestCpu, (mx.getCurrentThreadCpuTime() - c0) / 1e9);
             }
-            rows.add(new Row(m, "latency", 1, 1, best, best, 1.0));
+            rows.add(new Row(m, "latency", 1, 1, best, best, bestCpu, 1.0));
             double one = throughput(1, images, probs, m, cfg);
-            rows.add(new Row(m, "throughput", 1, s.images(), one, one / s.images(), 1.0));
+            rows.add(new Row(m, "throughput", 1, s.images(), one, one / s.images(), Double.NaN, 1.0));
             if (s.threads() > 1) {
                 double many = throughput(s.threads(), images, probs, m, cfg);
-                rows.add(new Row(m, "throughput", s.threads(), s.images(), many, many / s.images(), one / many));
+                rows.add(new Row(m, "throughput", s.threads(), s.images(), many, many / s.images(), Double.NaN,
+                        one / many));
             }
         }
         return rows;

@@ -24,7 +24,8 @@ public final class MeanField {
     private float[] features = new float[0];
     private float[] negUnary = new float[0];
     private float[] q = new float[0];
-    private float[] logits = new float[0];
+    private float[] row = new float[0];
+    private float[] compat = new float[0];
     private float[] ones = new float[0];
 
     /**
@@ -52,14 +53,7 @@ public final class MeanField {
             prepareKernel(k, image, cfg.kernels().get(k));
         }
         for (int it = 0; it < cfg.iterations(); it++) {
-            System.arraycopy(negUnary, 0, logits, 0, n * m);
-            for (int k = 0; k < cfg.kernels().size(); k++) {
-                PermutohedralLattice lat = lattices[k];
-                lat.splat(q, m, norms[k]);
-                lat.blur(m, false);
-                lat.slice(logits, m, norms[k], (float) cfg.kernels().get(k).compat(), true);
-            }
-            softmax(logits, q, n, m);
+            iterate(n, m, cfg);
         }
         float[] out = new float[m * n];
         for (int i = 0; i < n; i++) {
@@ -70,11 +64,41 @@ public final class MeanField {
         return out;
     }
 
+    /**
+     * One update, fused per pixel: splat Q into every kernel's lattice in one pass, blur, then for each
+     * pixel logits = −U + Σ_k w_k n_k·slice_k and Q ← softmax(logits) in a second pass.
+     */
+    private void iterate(int n, int m, CrfConfig cfg) {
+        int kernels = cfg.kernels().size();
+        for (int k = 0; k < kernels; k++) {
+            lattices[k].clearValues(m);
+            compat[k] = (float) cfg.kernels().get(k).compat();
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < kernels; k++) {
+                lattices[k].splatPoint(i, q, i * m, m, norms[k][i]);
+            }
+        }
+        for (int k = 0; k < kernels; k++) {
+            lattices[k].blur(m, false);
+        }
+        float[] row = this.row;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(negUnary, i * m, row, 0, m);
+            for (int k = 0; k < kernels; k++) {
+                lattices[k].slicePoint(i, row, 0, m, compat[k] * norms[k][i]);
+            }
+            softmaxRow(row, q, i * m, m);
+        }
+    }
+
     private void ensure(int n, int m, int kernels) {
         if (negUnary.length < n * m) {
             negUnary = new float[n * m];
             q = new float[n * m];
-            logits = new float[n * m];
+        }
+        if (row.length < m) {
+            row = new float[m];
         }
         if (ones.length < n) {
             ones = new float[n];
@@ -86,6 +110,7 @@ public final class MeanField {
         if (lattices.length < kernels) {
             lattices = Arrays.copyOf(lattices, kernels);
             norms = Arrays.copyOf(norms, kernels);
+            compat = new float[kernels];
         }
         for (int k = 0; k < kernels; k++) {
             if (norms[k] == null || norms[k].length < n) {
@@ -134,24 +159,33 @@ public final class MeanField {
         return w * h;
     }
 
-    /** Row-wise softmax of {@code [N][M]} logits into {@code out}, max-subtracted like Eigen's expAndNormalize. */
+    /** Row-wise softmax of {@code [N][M]} logits into {@code out}. */
     static void softmax(float[] in, float[] out, int n, int m) {
+        float[] row = new float[m];
         for (int i = 0; i < n; i++) {
-            int b = i * m;
-            float mx = in[b];
-            for (int l = 1; l < m; l++) {
-                mx = Math.max(mx, in[b + l]);
-            }
-            float sum = 0;
-            for (int l = 0; l < m; l++) {
-                float e = (float) Math.exp(in[b + l] - mx);
-                out[b + l] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            for (int l = 0; l < m; l++) {
-                out[b + l] *= inv;
-            }
+            System.arraycopy(in, i * m, row, 0, m);
+            softmaxRow(row, out, i * m, m);
+        }
+    }
+
+    /**
+     * out[to .. to+m) = softmax(logits[0 .. m)), max-subtracted like Eigen's expAndNormalize in
+     * densecrf; exp is {@link FastExp}.
+     */
+    static void softmaxRow(float[] logits, float[] out, int to, int m) {
+        float mx = logits[0];
+        for (int l = 1; l < m; l++) {
+            mx = Math.max(mx, logits[l]);
+        }
+        float sum = 0;
+        for (int l = 0; l < m; l++) {
+            float e = FastExp.expNonPositive(logits[l] - mx);
+            logits[l] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int l = 0; l < m; l++) {
+            out[to + l] = logits[l] * inv;
         }
     }
 }

@@ -209,6 +209,25 @@ public final class PermutohedralLattice {
         }
     }
 
+    /** Zeroes the vertex values before a sequence of {@link #splatPoint} calls with {@code vs} channels. */
+    public void clearValues(int vs) {
+        ensureValues(vs);
+        Arrays.fill(values, 0, (vertices + 1) * vs, 0f);
+    }
+
+    /** Splats one point: each of its d+1 vertices gets b_r·s·in[from .. from+vs). */
+    public void splatPoint(int p, float[] in, int from, int vs, float s) {
+        float[] val = values;
+        int base = p * d1;
+        for (int r = 0; r < d1; r++) {
+            int dst = offset[base + r] * vs;
+            float w = weight[base + r] * s;
+            for (int c = 0; c < vs; c++) {
+                val[dst + c] += w * in[from + c];
+            }
+        }
+    }
+
     /**
      * Splat: vertex values ← Σ_points b·s_i·in_i.
      *
@@ -216,19 +235,9 @@ public final class PermutohedralLattice {
      * @param pointScale per-point factor s_i ({@code [N]}), or null for 1
      */
     public void splat(float[] in, int vs, float[] pointScale) {
-        ensureValues(vs);
-        float[] val = values;
-        Arrays.fill(val, 0, (vertices + 1) * vs, 0f);
+        clearValues(vs);
         for (int p = 0; p < points; p++) {
-            float s = pointScale == null ? 1f : pointScale[p];
-            int src = p * vs;
-            for (int r = 0; r < d1; r++) {
-                int dst = offset[p * d1 + r] * vs;
-                float w = weight[p * d1 + r] * s;
-                for (int c = 0; c < vs; c++) {
-                    val[dst + c] += w * in[src + c];
-                }
-            }
+            splatPoint(p, in, p * vs, vs, pointScale == null ? 1f : pointScale[p]);
         }
     }
 
@@ -257,6 +266,20 @@ public final class PermutohedralLattice {
         }
     }
 
+    /** Slices one point: out[to .. to+vs) += factor·α·Σ_r b_r·V[vertex(p, r)]. */
+    public void slicePoint(int p, float[] out, int to, int vs, float factor) {
+        float[] val = values;
+        float s = factor * alpha;
+        int base = p * d1;
+        for (int r = 0; r < d1; r++) {
+            int src = offset[base + r] * vs;
+            float w = weight[base + r] * s;
+            for (int c = 0; c < vs; c++) {
+                out[to + c] += w * val[src + c];
+            }
+        }
+    }
+
     /**
      * Slice: out_i (+)= factor·s_i·α·Σ_r b_r·V[vertex(i, r)].
      *
@@ -265,21 +288,11 @@ public final class PermutohedralLattice {
      * @param accumulate add to {@code out} instead of overwriting it
      */
     public void slice(float[] out, int vs, float[] pointScale, float factor, boolean accumulate) {
-        float[] val = values;
-        float base = factor * alpha;
+        if (!accumulate) {
+            Arrays.fill(out, 0, points * vs, 0f);
+        }
         for (int p = 0; p < points; p++) {
-            int dst = p * vs;
-            if (!accumulate) {
-                Arrays.fill(out, dst, dst + vs, 0f);
-            }
-            float s = pointScale == null ? base : base * pointScale[p];
-            for (int r = 0; r < d1; r++) {
-                int src = offset[p * d1 + r] * vs;
-                float w = weight[p * d1 + r] * s;
-                for (int c = 0; c < vs; c++) {
-                    out[dst + c] += w * val[src + c];
-                }
-            }
+            slicePoint(p, out, p * vs, vs, pointScale == null ? factor : factor * pointScale[p]);
         }
     }
 
