@@ -217,14 +217,54 @@ public final class PermutohedralLattice {
 
     /** Splats one point: each of its d+1 vertices gets b_r·s·in[from .. from+vs). */
     public void splatPoint(int p, float[] in, int from, int vs, float s) {
-        float[] val = values;
         int base = p * d1;
+        switch (d1) {
+            case 3 -> splat3(base, in, from, vs, s);
+            case 6 -> splat6(base, in, from, vs, s);
+            default -> splatAny(base, in, from, vs, s);
+        }
+    }
+
+    private void splatAny(int base, float[] in, int from, int vs, float s) {
+        float[] val = values;
         for (int r = 0; r < d1; r++) {
             int dst = offset[base + r] * vs;
             float w = weight[base + r] * s;
             for (int c = 0; c < vs; c++) {
                 val[dst + c] += w * in[from + c];
             }
+        }
+    }
+
+    // splat3/splat6 and slice3/slice6: the same as the *Any loops for the CRF's two feature sizes
+    // (d = 2 and 5), with the vertex offsets in registers and one pass over the channels.
+
+    private void splat3(int base, float[] in, int from, int vs, float s) {
+        float[] val = values;
+        int o0 = offset[base] * vs, o1 = offset[base + 1] * vs, o2 = offset[base + 2] * vs;
+        float w0 = weight[base] * s, w1 = weight[base + 1] * s, w2 = weight[base + 2] * s;
+        for (int c = 0; c < vs; c++) {
+            float x = in[from + c];
+            val[o0 + c] += w0 * x;
+            val[o1 + c] += w1 * x;
+            val[o2 + c] += w2 * x;
+        }
+    }
+
+    private void splat6(int base, float[] in, int from, int vs, float s) {
+        float[] val = values;
+        int o0 = offset[base] * vs, o1 = offset[base + 1] * vs, o2 = offset[base + 2] * vs;
+        int o3 = offset[base + 3] * vs, o4 = offset[base + 4] * vs, o5 = offset[base + 5] * vs;
+        float w0 = weight[base] * s, w1 = weight[base + 1] * s, w2 = weight[base + 2] * s;
+        float w3 = weight[base + 3] * s, w4 = weight[base + 4] * s, w5 = weight[base + 5] * s;
+        for (int c = 0; c < vs; c++) {
+            float x = in[from + c];
+            val[o0 + c] += w0 * x;
+            val[o1 + c] += w1 * x;
+            val[o2 + c] += w2 * x;
+            val[o3 + c] += w3 * x;
+            val[o4 + c] += w4 * x;
+            val[o5 + c] += w5 * x;
         }
     }
 
@@ -268,15 +308,44 @@ public final class PermutohedralLattice {
 
     /** Slices one point: out[to .. to+vs) += factor·α·Σ_r b_r·V[vertex(p, r)]. */
     public void slicePoint(int p, float[] out, int to, int vs, float factor) {
-        float[] val = values;
         float s = factor * alpha;
         int base = p * d1;
+        switch (d1) {
+            case 3 -> slice3(base, out, to, vs, s);
+            case 6 -> slice6(base, out, to, vs, s);
+            default -> sliceAny(base, out, to, vs, s);
+        }
+    }
+
+    private void sliceAny(int base, float[] out, int to, int vs, float s) {
+        float[] val = values;
         for (int r = 0; r < d1; r++) {
             int src = offset[base + r] * vs;
             float w = weight[base + r] * s;
             for (int c = 0; c < vs; c++) {
                 out[to + c] += w * val[src + c];
             }
+        }
+    }
+
+    private void slice3(int base, float[] out, int to, int vs, float s) {
+        float[] val = values;
+        int o0 = offset[base] * vs, o1 = offset[base + 1] * vs, o2 = offset[base + 2] * vs;
+        float w0 = weight[base] * s, w1 = weight[base + 1] * s, w2 = weight[base + 2] * s;
+        for (int c = 0; c < vs; c++) {
+            out[to + c] += w0 * val[o0 + c] + w1 * val[o1 + c] + w2 * val[o2 + c];
+        }
+    }
+
+    private void slice6(int base, float[] out, int to, int vs, float s) {
+        float[] val = values;
+        int o0 = offset[base] * vs, o1 = offset[base + 1] * vs, o2 = offset[base + 2] * vs;
+        int o3 = offset[base + 3] * vs, o4 = offset[base + 4] * vs, o5 = offset[base + 5] * vs;
+        float w0 = weight[base] * s, w1 = weight[base + 1] * s, w2 = weight[base + 2] * s;
+        float w3 = weight[base + 3] * s, w4 = weight[base + 4] * s, w5 = weight[base + 5] * s;
+        for (int c = 0; c < vs; c++) {
+            out[to + c] += w0 * val[o0 + c] + w1 * val[o1 + c] + w2 * val[o2 + c]
+                    + w3 * val[o3 + c] + w4 * val[o4 + c] + w5 * val[o5 + c];
         }
     }
 
