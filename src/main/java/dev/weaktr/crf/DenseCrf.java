@@ -58,6 +58,53 @@ public final class DenseCrf {
         return argmax(q, m, n);
     }
 
+    /**
+     * Refines a label map over its own label set (or {@code keys}, when given: e.g. background + the
+     * image's classes) and returns labels in the original ids. WeakTr's CAM seeds: hard-label unary, then
+     * map the compact argmax back (weaktr-spec §3.3).
+     *
+     * @param labels {@code [H][W]} original label ids; 255 = unsure
+     * @param keys   the label set, ascending original ids, or null for the labels present
+     */
+    public static byte[] refineLabelMap(MeanField worker, RgbImage image, byte[] labels, int[] keys, CrfConfig cfg) {
+        CompactLabels c = keys == null ? CompactLabels.of(labels) : CompactLabels.over(labels, keys);
+        if (c.size() == 0) {
+            return labels.clone(); // all unsure
+        }
+        return c.expand(refineLabels(worker, image, c.compact(), c.size(), cfg));
+    }
+
+    /**
+     * Refines the channels {@code keys} of a {@code [C][H][W]} probability map and returns the argmax in
+     * original ids: WeakTr's segmentation CRF on the restricted (background + image classes) channels
+     * (weaktr-spec §4.5).
+     *
+     * @param probs {@code [C][H][W]} row-major
+     * @param keys  channels to keep, each in 0..C−1 and at most 255 of them
+     * @return labels {@code [H][W]}, values from {@code keys}
+     */
+    public static byte[] refineChannels(MeanField worker, RgbImage image, float[] probs, int c, int[] keys,
+            CrfConfig cfg) {
+        int n = image.width() * image.height();
+        checkProbabilities(probs, c, image.width(), image.height(), "CRF probabilities");
+        if (keys.length < 1 || keys.length > 255) {
+            throw new WeaktrException("CRF channels: expected 1..255 keys, got " + keys.length);
+        }
+        float[] sub = new float[keys.length * n];
+        for (int k = 0; k < keys.length; k++) {
+            if (keys[k] < 0 || keys[k] >= c || keys[k] > 255) {
+                throw new WeaktrException("CRF channels: key " + keys[k] + " outside 0.." + Math.min(c - 1, 255));
+            }
+            System.arraycopy(probs, keys[k] * n, sub, k * n, n);
+        }
+        byte[] arg = argmax(worker.infer(image, Unaries.fromProbabilities(sub), keys.length, cfg), keys.length, n);
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (byte) keys[arg[i]];
+        }
+        return out;
+    }
+
     /** Per-pixel argmax of {@code [M][N]} scores (first maximum wins, like numpy). */
     public static byte[] argmax(float[] scores, int m, int n) {
         byte[] out = new byte[n];
