@@ -117,6 +117,11 @@ public record CrfConfig(String name, Unary unary, double gtProb, List<Kernel> ke
         return c;
     }
 
+    /** For {@code --crf PRESET|none} flags: empty for "none", else {@link #preset(String)}. */
+    public static java.util.Optional<CrfConfig> presetOrNone(String name) {
+        return "none".equals(name) ? java.util.Optional.empty() : java.util.Optional.of(preset(name));
+    }
+
     public CrfConfig withIterations(int t) {
         return new CrfConfig(name, unary, gtProb, kernels, t);
     }

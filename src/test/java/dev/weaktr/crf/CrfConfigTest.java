@@ -44,6 +44,8 @@ class CrfConfigTest {
     void unknownPresetNamesTheChoices() {
         WeaktrException e = assertThrows(WeaktrException.class, () -> CrfConfig.preset("voc"));
         assertTrue(e.getMessage().contains("weaktr-seg-voc"), e.getMessage());
+        assertTrue(CrfConfig.presetOrNone("none").isEmpty());
+        assertEquals(CrfConfig.AFA, CrfConfig.presetOrNone("afa").orElseThrow());
     }
 
     @Test
