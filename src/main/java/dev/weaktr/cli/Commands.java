@@ -14,7 +14,9 @@ final class Commands {
                 new CamsCommand(),
                 new SeedsCommand(),
                 new EvalCamCommand(),
+                new CrfCommand(),
                 new DemoCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new CrfBenchCommand());
     }
 }
