@@ -12,7 +12,12 @@ import dev.weaktr.io.Overlays;
 import dev.weaktr.io.RgbImage;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Checkpoint;
+import dev.weaktr.crf.CrfConfig;
+import dev.weaktr.crf.CrfRunner;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,6 +69,8 @@ public final class CamPipeline {
                 }
             }
         }
+        CamStore.writeSource(out, new CamStore.Source(dataRoot.toAbsolutePath().toString(), split,
+                run.toAbsolutePath().toString(), scales, flip));
         CamStore.writeIndex(out, index);
         return new CamsResult(index.size(), withMaps, (System.nanoTime() - t0) / 1e9);
     }
@@ -82,20 +89,35 @@ public final class CamPipeline {
 
     /**
      * Writes CAM seeds (indexed PNG pseudo masks) for every image of a CAMS folder with background threshold
-     * {@code background} (spec §3.3). Dense-CRF refinement plugs in here (the CRF issue).
+     * {@code background} (spec §3.3), optionally refined by a dense CRF ({@code crf} empty = none) run in
+     * parallel over images; {@code seeds.txt} (the ids) is written last.
      */
-    public static int seeds(Path camsDir, double background, Path out) {
+    public static int seeds(Path camsDir, double background, Optional<CrfConfig> crf, int threads, Path out) {
+        CamStore store = CamStore.open(camsDir);
+        List<String> ids = store.ids();
+        forEachSeed(store, ids, background, crf, threads, (id, seed) -> LabelPng.write(out.resolve(id + ".png"), seed));
+        AtomicFiles.writeString(out.resolve("seeds.txt"), String.join("\n", ids) + "\n");
+        return ids.size();
+    }
+
+    /**
+     * Computes the seed of each image ({@link Seeds#threshold} or, with a CRF, {@link Seeds#refined} on the
+     * image the CAMs were made from) and hands it to {@code sink}, in parallel over images.
+     */
+    public static void forEachSeed(CamStore store, List<String> ids, double background, Optional<CrfConfig> crf,
+            int threads, BiConsumer<String, LabelPng.LabelMap> sink) {
         if (!(background >= 0 && background <= 1)) {
             throw new WeaktrException("--bg must be in [0, 1] (CAMs are normalised to [0, 1]), got " + background);
         }
-        CamStore store = CamStore.open(camsDir);
-        int n = 0;
-        for (String id : store.ids()) {
-            LabelPng.LabelMap seed = Seeds.threshold(store.read(id), background);
-            LabelPng.write(out.resolve(id + ".png"), seed);
-            n++;
+        VocDataset images = crf.isPresent() ? store.sourceDataset() : null;
+        try (CrfRunner runner = new CrfRunner(threads)) {
+            runner.map(ids, (worker, id) -> {
+                CamInference.Cams cams = store.read(id);
+                LabelPng.LabelMap seed = crf.isEmpty() ? Seeds.threshold(cams, background)
+                        : Seeds.refined(cams, background, images.readImage(id), crf.get(), worker);
+                sink.accept(id, seed);
+                return id;
+            });
         }
-        AtomicFiles.writeString(out.resolve("seeds.txt"), String.join("\n", store.ids()) + "\n");
-        return n;
     }
 }

@@ -30,6 +30,31 @@ public final class CamStore {
         this.index = index;
     }
 
+    /** Where the CAMs came from ({@code cams.json}): the dataset, split and run, and the inference settings. */
+    public record Source(String data, String split, String run, double[] scales, boolean flip) {}
+
+    public static final String SOURCE = "cams.json";
+
+    public static void writeSource(Path dir, Source source) {
+        try {
+            AtomicFiles.writeString(dir.resolve(SOURCE), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(source) + "\n");
+        } catch (IOException e) {
+            throw new WeaktrException("cannot write " + dir.resolve(SOURCE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The dataset split the CAMs were generated from (for the images a CRF needs). */
+    public dev.weaktr.data.VocDataset sourceDataset() {
+        Path file = dir.resolve(SOURCE);
+        try {
+            Source s = new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(), Source.class);
+            return dev.weaktr.data.VocDataset.open(Path.of(s.data()), s.split());
+        } catch (IOException e) {
+            throw new WeaktrException("cannot read " + file + " (needed to find the images for the CRF): " + e.getMessage(), e);
+        }
+    }
+
     public static void writeMaps(Path dir, String id, CamInference.Cams cams) {
         if (cams.classes().length > 0) {
             Npy.write(dir.resolve(id + ".npy"), cams.maps(), cams.classes().length, cams.height(), cams.width());

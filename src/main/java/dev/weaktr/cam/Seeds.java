@@ -1,6 +1,10 @@
 package dev.weaktr.cam;
 
+import dev.weaktr.crf.CrfConfig;
+import dev.weaktr.crf.DenseCrf;
+import dev.weaktr.crf.MeanField;
 import dev.weaktr.io.LabelPng;
+import dev.weaktr.io.RgbImage;
 
 /**
  * CAM seeds (spec §3.3, peers.md §0.1): a constant background plane t in front of the present-class maps,
@@ -28,5 +32,18 @@ public final class Seeds {
             labels[i] = (byte) label;
         }
         return new LabelPng.LabelMap(labels, cams.width(), cams.height());
+    }
+
+    /**
+     * Thresholded seeds refined by a dense CRF over the image's own label set (background + its classes),
+     * with hard-label unaries (spec §3.3: gt_prob 0.7, e.g. preset weaktr-cam-voc).
+     */
+    public static LabelPng.LabelMap refined(CamInference.Cams cams, double background, RgbImage image, CrfConfig crf,
+            MeanField worker) {
+        LabelPng.LabelMap seed = threshold(cams, background);
+        int[] keys = new int[cams.classes().length + 1];
+        System.arraycopy(cams.classes(), 0, keys, 1, cams.classes().length);
+        byte[] labels = DenseCrf.refineLabelMap(worker, image, seed.labels(), keys, crf);
+        return new LabelPng.LabelMap(labels, seed.width(), seed.height());
     }
 }

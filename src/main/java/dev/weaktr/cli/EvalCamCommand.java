@@ -30,13 +30,26 @@ final class EvalCamCommand implements Callable<Integer> {
     @Option(names = "--step", defaultValue = "0.01", description = "threshold step. Default: ${DEFAULT-VALUE}")
     double step;
 
+    @Option(names = "--crf", defaultValue = "none", description = "also score CRF-refined seeds with this preset (e.g. weaktr-cam-voc), or none. Default: ${DEFAULT-VALUE}")
+    String crf;
+
+    @Option(names = "--crf-bg", description = "background threshold of the CRF seeds (default: the best threshold of the sweep)")
+    Double crfBg;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CRF worker threads (0 = all cores). Default: ${DEFAULT-VALUE}")
+    int threads;
+
     @Override
     public Integer call() {
         if (!(from >= 0 && to <= 1 && from <= to && step > 0)) {
             throw new dev.weaktr.WeaktrException("thresholds must satisfy 0 <= --from <= --to <= 1 and --step > 0");
         }
         VocDataset ds = VocDataset.open(data, split);
+        java.util.Optional<dev.weaktr.crf.CrfConfig> crfConfig = dev.weaktr.crf.CrfConfig.presetOrNone(crf);
         CamEvaluator.Result r = CamEvaluator.evaluate(cams, ds, from, to, step);
+        if (crfConfig.isPresent()) {
+            r = r.withCrf(CamEvaluator.scoreWithCrf(cams, ds, crfBg == null ? r.threshold() : crfBg, crfConfig.get(), threads));
+        }
         CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
         System.out.print(table(r));
         System.out.println("-> " + cams.resolve("metrics.json"));
@@ -47,6 +60,10 @@ final class EvalCamCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "images %d | best background threshold %.2f | mIoU %.2f | precision %.2f | recall %.2f%n",
                 r.images(), r.threshold(), r.mIoU(), r.precision(), r.recall()));
+        if (r.crf() != null) {
+            s.append(String.format(Locale.ROOT, "w/ CRF (%s) at threshold %.2f: mIoU %.2f%n", r.crf().preset(),
+                    r.crf().threshold(), r.crf().mIoU()));
+        }
         s.append(String.format("%-16s %8s%n", "class", "IoU (%)"));
         for (Map.Entry<String, Double> e : r.perClass().entrySet()) {
             s.append(String.format(Locale.ROOT, "%-16s %8s%n", e.getKey(),

@@ -1,6 +1,7 @@
 package dev.weaktr.cli;
 
 import dev.weaktr.cam.CamPipeline;
+import dev.weaktr.crf.CrfConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,16 +19,16 @@ final class SeedsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "SEEDS folder to write")
     Path out;
 
-    @Option(names = "--crf", defaultValue = "none", description = "dense-CRF refinement preset, or none. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--crf", defaultValue = "none", description = "dense-CRF refinement preset (e.g. weaktr-cam-voc, weaktr-cam-coco), or none. Default: ${DEFAULT-VALUE}")
     String crf;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CRF worker threads (0 = all cores). Default: ${DEFAULT-VALUE}")
+    int threads;
 
     @Override
     public Integer call() {
-        if (!crf.equals("none")) {
-            throw new dev.weaktr.WeaktrException("--crf " + crf + ": CRF refinement is not available in this version; use --crf none");
-        }
-        int n = CamPipeline.seeds(cams, bg, out);
-        System.out.printf("wrote %d seed masks -> %s%n", n, out);
+        int n = CamPipeline.seeds(cams, bg, CrfConfig.presetOrNone(crf), threads, out);
+        System.out.printf("wrote %d seed masks%s -> %s%n", n, crf.equals("none") ? "" : " (CRF " + crf + ")", out);
         return 0;
     }
 }

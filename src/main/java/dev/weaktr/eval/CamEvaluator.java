@@ -22,9 +22,30 @@ public final class CamEvaluator {
 
     private CamEvaluator() {}
 
-    /** Best-threshold scores (percent) and the whole curve. */
+    /** Best-threshold scores (percent) and the whole curve; {@code crf} is set when seeds were also scored with a CRF. */
     public record Result(double mIoU, double threshold, double precision, double recall,
-            Map<String, Double> perClass, List<double[]> curve, int images) {}
+            Map<String, Double> perClass, List<double[]> curve, int images, CrfScore crf) {
+        public Result withCrf(CrfScore score) {
+            return new Result(mIoU, threshold, precision, recall, perClass, curve, images, score);
+        }
+    }
+
+    /** mIoU (percent) of CRF-refined seeds at one background threshold (the paper's Tab. 4 "w/ CRF" row). */
+    public record CrfScore(String preset, double threshold, double mIoU) {}
+
+    /** Scores the seeds of every image of the split at threshold {@code bg}, refined with {@code crf}. */
+    public static CrfScore scoreWithCrf(Path camsDir, VocDataset data, double bg, dev.weaktr.crf.CrfConfig crf, int threads) {
+        CamStore store = CamStore.open(camsDir);
+        ConfusionMatrix total = new ConfusionMatrix(data.classes().size());
+        dev.weaktr.cam.CamPipeline.forEachSeed(store, data.ids(), bg, java.util.Optional.of(crf), threads, (id, seed) -> {
+            ConfusionMatrix m = new ConfusionMatrix(data.classes().size());
+            m.add(data.readMask(id).labels(), seed.labels());
+            synchronized (total) {
+                total.addAll(m);
+            }
+        });
+        return new CrfScore(crf.name(), bg, 100 * total.meanIou());
+    }
 
     public static Result evaluate(Path camsDir, VocDataset data, double from, double to, double step) {
         CamStore store = CamStore.open(camsDir);
@@ -67,7 +88,7 @@ public final class CamEvaluator {
         }
         return new Result(100 * m.meanIou(), Math.round(ts[best] * 100) / 100.0,
                 100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()),
-                perClass, curve, images);
+                perClass, curve, images, null);
     }
 
     /** Writes {@code metrics.json}: mIoU (percent), threshold, precision, recall, per_class, curve. */
@@ -79,6 +100,11 @@ public final class CamEvaluator {
         out.put("recall", r.recall());
         out.put("per_class", r.perClass());
         out.put("images", r.images());
+        if (r.crf() != null) {
+            out.put("mIoU_crf", r.crf().mIoU());
+            out.put("crf", r.crf().preset());
+            out.put("crf_threshold", r.crf().threshold());
+        }
         List<Map<String, Double>> curve = new ArrayList<>();
         for (double[] p : r.curve()) {
             curve.add(Map.of("threshold", p[0], "mIoU", p[1]));

@@ -98,6 +98,44 @@ class CamPipelineCliTest {
     }
 
     @Test
+    void crfSeedsAreScoredByEvalCamAsTheyAreWritten() throws Exception {
+        Path crfCams = tmp.resolve("cams-crf");
+        java.nio.file.Files.createDirectories(crfCams);
+        try (var files = java.nio.file.Files.list(cams)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    java.nio.file.Files.copy(f, crfCams.resolve(f.getFileName()));
+                }
+            }
+        }
+        assertEquals(0, cli("eval-cam", "--cams", crfCams.toString(), "--data", data.toString(), "--split", "val",
+                "--crf", "weaktr-cam-voc", "--crf-bg", "0.3")[0]);
+        JsonNode m = new ObjectMapper().readTree(crfCams.resolve("metrics.json").toFile());
+        assertEquals("weaktr-cam-voc", m.get("crf").asText());
+        Path seeds = tmp.resolve("seeds-crf");
+        assertEquals(0, cli("seeds", "--cams", crfCams.toString(), "--bg", "0.3", "--crf", "weaktr-cam-voc",
+                "--threads", "2", "--out", seeds.toString())[0]);
+        VocDataset ds = VocDataset.open(data, "val");
+        ConfusionMatrix cm = new ConfusionMatrix(6);
+        boolean changed = false;
+        Path plain = tmp.resolve("seeds-plain");
+        assertEquals(0, cli("seeds", "--cams", crfCams.toString(), "--bg", "0.3", "--out", plain.toString())[0]);
+        for (String id : ds.ids()) {
+            byte[] refined = LabelPng.read(seeds.resolve(id + ".png")).labels();
+            cm.add(ds.readMask(id).labels(), refined);
+            changed |= !java.util.Arrays.equals(refined, LabelPng.read(plain.resolve(id + ".png")).labels());
+            int[] allowed = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(0),
+                    java.util.Arrays.stream(ds.labelIndices(id))).toArray();
+            for (byte b : refined) {
+                assertTrue(java.util.Arrays.stream(allowed).anyMatch(a -> a == (b & 0xff)), "CRF keeps the image's label set");
+            }
+        }
+        assertTrue(changed, "the CRF must change some seeds");
+        assertEquals(100 * cm.meanIou(), m.get("mIoU_crf").asDouble(), 1e-9);
+        assertEquals(2, cli("seeds", "--cams", crfCams.toString(), "--bg", "0.3", "--crf", "pydensecrf", "--out", seeds.toString())[0]);
+    }
+
+    @Test
     void userErrorsExitTwoWithOneReadableLine() {
         Object[][] cases = {
             cli("train-cam", "--data", tmp.resolve("nope").toString(), "--out", tmp.resolve("r2").toString()),
