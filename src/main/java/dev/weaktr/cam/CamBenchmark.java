@@ -89,7 +89,7 @@ public final class CamBenchmark {
                     times.add((System.nanoTime() - t0) / 1e9);
                 }
             }
-            return CamTrainer.median(times);
+            return dev.weaktr.train.Batches.median(times);
         }
     }
 }

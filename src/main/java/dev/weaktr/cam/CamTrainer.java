@@ -13,6 +13,7 @@ import dev.weaktr.data.Augmentation;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.AdamW;
+import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.CosineSchedule;
 import dev.weaktr.train.JsonLog;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Trains WeakTr's CAM network (phase 1) on images with image-level labels and writes a run folder:
@@ -72,11 +72,7 @@ public final class CamTrainer {
         }
         manifest.write(run);
         long t0 = System.nanoTime();
-        ExecutorService loader = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "weaktr-loader");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService loader = Batches.loaderPool();
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Parameters params = new Parameters(manager, DataType.FLOAT32, cfg.seed());
             WeakTrCamNet model = new WeakTrCamNet(params, net);
@@ -111,7 +107,7 @@ public final class CamTrainer {
                 rec.put("seconds", stats.seconds);
                 log.append(rec);
             }
-            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9, median(stepTimes));
+            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9, Batches.median(stepTimes));
         } finally {
             loader.shutdownNow();
         }
@@ -150,8 +146,8 @@ public final class CamTrainer {
     private EpochStats runEpoch(WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
             CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
             Progress progress) {
-        SplittableRandom epochRng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
-        List<String> order = shuffled(data.ids(), epochRng);
+        SplittableRandom epochRng = Batches.epochStream(cfg.seed(), epoch);
+        List<String> order = Batches.shuffled(data.ids(), epochRng);
         SplittableRandom dropPathRng = epochRng.split();
         EpochStats stats = new EpochStats();
         long t0 = System.nanoTime();
@@ -196,22 +192,6 @@ public final class CamTrainer {
         }
     }
 
-    static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = new ArrayList<>(v);
-        java.util.Collections.sort(s);
-        return s.get(s.size() / 2);
-    }
-
-    private static List<String> shuffled(List<String> ids, SplittableRandom rng) {
-        List<String> order = new ArrayList<>(ids);
-        for (int i = order.size() - 1; i > 0; i--) {
-            java.util.Collections.swap(order, i, rng.nextInt(i + 1));
-        }
-        return order;
-    }
 
     /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */
     private static CompletableFuture<Batch> prepare(VocDataset data, Augmentation aug, List<String> order, int from,

@@ -4,7 +4,6 @@ import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.CamEvaluator;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,11 +63,6 @@ final class EvalCamCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "w/ CRF (%s) at threshold %.2f: mIoU %.2f%n", r.crf().preset(),
                     r.crf().threshold(), r.crf().mIoU()));
         }
-        s.append(String.format("%-16s %8s%n", "class", "IoU (%)"));
-        for (Map.Entry<String, Double> e : r.perClass().entrySet()) {
-            s.append(String.format(Locale.ROOT, "%-16s %8s%n", e.getKey(),
-                    e.getValue() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.getValue())));
-        }
-        return s.toString();
+        return s.append(dev.weaktr.eval.Tables.perClass(r.perClass())).toString();
     }
 }

@@ -13,6 +13,7 @@ public final class Attention {
     private final Linear proj;
     private final int heads;
     private final float scale;
+    private final float dropout;
 
     /** Output of one attention call. */
     public record Output(
@@ -20,19 +21,22 @@ public final class Attention {
             NDArray attention, // [B, H, N, N] softmax probabilities (rows sum to 1)
             NDArray scores) {} // [B, H, N, N] scaled q·kᵀ before the softmax
 
-    public Attention(Parameters p, String name, int dim, int heads, boolean qkvBias) {
+    /** @param dropout rate of attention-probability and projection dropout (0 for the CAM model, 0.1 in Segmenter's decoder) */
+    public Attention(Parameters p, String name, int dim, int heads, boolean qkvBias, float dropout) {
         this.qkv = new Linear(p, name + ".qkv", dim, 3 * dim, qkvBias);
         this.proj = new Linear(p, name + ".proj", dim, dim, true);
         this.heads = heads;
         this.scale = (float) Math.pow(dim / (double) heads, -0.5);
+        this.dropout = dropout;
     }
 
     /**
      * @param x [B, N, D]
      * @param tap lets a caller see or replace the attention probabilities before they are applied
      *     (e.g. GETAM makes them a leaf to read their gradient); {@code null} = none
+     * @param training applies dropout (libtorch's RNG, seeded per epoch by the trainer)
      */
-    public Output forward(NDArray x, AttentionTap tap) {
+    public Output forward(NDArray x, AttentionTap tap, boolean training) {
         long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
         long hd = d / heads;
         NDArray qkvOut = qkv.forward(x).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
@@ -43,8 +47,8 @@ public final class Attention {
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
         NDArray attention = scores.softmax(-1);
         NDArray used = tap == null ? attention : tap.apply(attention);
-        NDArray o = used.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
-        return new Output(proj.forward(o), used, scores);
+        NDArray o = Dropout.apply(used, dropout, training).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
+        return new Output(Dropout.apply(proj.forward(o), dropout, training), used, scores);
     }
 
     /** A hook on the attention probabilities of one layer. */

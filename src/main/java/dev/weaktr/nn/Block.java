@@ -18,21 +18,28 @@ public final class Block {
     public record Output(NDArray tokens, Attention.Output attention) {}
 
     public Block(Parameters p, String name, int dim, int heads, int mlpHidden, boolean qkvBias, float eps, double dropPath) {
+        this(p, name, dim, heads, mlpHidden, qkvBias, eps, dropPath, 0f);
+    }
+
+    /** @param dropout attention, projection and MLP dropout (Segmenter's decoder uses 0.1) */
+    public Block(Parameters p, String name, int dim, int heads, int mlpHidden, boolean qkvBias, float eps, double dropPath,
+            float dropout) {
         this.norm1 = new LayerNorm(p, name + ".norm1", dim, eps);
-        this.attn = new Attention(p, name + ".attn", dim, heads, qkvBias);
+        this.attn = new Attention(p, name + ".attn", dim, heads, qkvBias, dropout);
         this.norm2 = new LayerNorm(p, name + ".norm2", dim, eps);
-        this.mlp = new Mlp(p, name + ".mlp", dim, mlpHidden);
+        this.mlp = new Mlp(p, name + ".mlp", dim, mlpHidden, dropout);
         this.dropPath = dropPath;
     }
 
     /**
      * @param x [B, N, D]
-     * @param rng drop-path randomness while training; {@code null} at inference (no drop path)
+     * @param rng drop-path randomness while training; {@code null} at inference (no drop path, no dropout)
      */
     public Output forward(NDArray x, SplittableRandom rng, Attention.AttentionTap tap) {
-        Attention.Output a = attn.forward(norm1.forward(x), tap);
+        boolean training = rng != null;
+        Attention.Output a = attn.forward(norm1.forward(x), tap, training);
         NDArray h = x.add(DropPath.apply(a.feature(), dropPath, rng));
-        NDArray out = h.add(DropPath.apply(mlp.forward(norm2.forward(h)), dropPath, rng));
+        NDArray out = h.add(DropPath.apply(mlp.forward(norm2.forward(h), training), dropPath, rng));
         return new Output(out, a);
     }
 }

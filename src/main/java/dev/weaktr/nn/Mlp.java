@@ -6,15 +6,17 @@ import ai.djl.ndarray.NDArray;
 public final class Mlp {
     private final Linear fc1;
     private final Linear fc2;
+    private final float dropout;
 
-    public Mlp(Parameters p, String name, int dim, int hidden) {
+    public Mlp(Parameters p, String name, int dim, int hidden, float dropout) {
         this.fc1 = new Linear(p, name + ".fc1", dim, hidden, true);
         this.fc2 = new Linear(p, name + ".fc2", hidden, dim, true);
+        this.dropout = dropout;
     }
 
-    /** {@code [B, N, D] -> [B, N, D]}. */
-    public NDArray forward(NDArray x) {
-        NDArray h = fc1.forward(x);
-        return fc2.forward(h.getNDArrayInternal().gelu());
+    /** {@code [B, N, D] -> [B, N, D]}; dropout after the activation and after fc2 when training. */
+    public NDArray forward(NDArray x, boolean training) {
+        NDArray h = Dropout.apply(fc1.forward(x).getNDArrayInternal().gelu(), dropout, training);
+        return Dropout.apply(fc2.forward(h), dropout, training);
     }
 }

@@ -21,8 +21,9 @@ public final class Parameters implements AutoCloseable {
     private final NDManager manager;
     private final DataType dataType;
     private final SplittableRandom rng;
-    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    private final Map<String, NDArray> tensors;
     private final boolean trainable;
+    private final String prefix;
 
     /** Trainable parameters (gradients recorded). */
     public Parameters(NDManager manager, DataType dataType, long seed) {
@@ -31,10 +32,25 @@ public final class Parameters implements AutoCloseable {
 
     /** @param trainable false for inference: no autograd graph is recorded through these tensors */
     public Parameters(NDManager manager, DataType dataType, long seed, boolean trainable) {
+        this(manager, dataType, new SplittableRandom(seed), trainable, new LinkedHashMap<>(), "");
+    }
+
+    private Parameters(NDManager manager, DataType dataType, SplittableRandom rng, boolean trainable,
+            Map<String, NDArray> tensors, String prefix) {
         this.manager = manager;
         this.dataType = dataType;
-        this.rng = new SplittableRandom(seed);
+        this.rng = rng;
         this.trainable = trainable;
+        this.tensors = tensors;
+        this.prefix = prefix;
+    }
+
+    /**
+     * A view that registers names under {@code prefix} (e.g. {@code encoder.}) into the same store, drawing
+     * from the same random stream: Segmenter's encoder is a plain ViT whose names gain {@code encoder.}.
+     */
+    public Parameters scoped(String childPrefix) {
+        return new Parameters(manager, dataType, rng, trainable, tensors, prefix + childPrefix);
     }
 
     public NDManager manager() {
@@ -99,7 +115,8 @@ public final class Parameters implements AutoCloseable {
         return rng.nextGaussian();
     }
 
-    private NDArray register(String name, float[] values, long... shape) {
+    private NDArray register(String localName, float[] values, long... shape) {
+        String name = prefix + localName;
         if (tensors.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter " + name);
         }

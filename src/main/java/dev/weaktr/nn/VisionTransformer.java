@@ -26,12 +26,26 @@ public final class VisionTransformer {
     private final NDArray posEmbed; // [1, T + g*g, D]
     private final List<Block> blocks = new ArrayList<>();
     private final LayerNorm norm;
+    private final PositionResize positionResize;
+
+    /** How the stored position grid is resized for other input sizes. */
+    public enum PositionResize {
+        /** WeakTr/MCTformer CAM model: bicubic with scale factor ((h+0.1)/g, (w+0.1)/g) (spec §1.1). */
+        BICUBIC_SCALE_FACTOR,
+        /** Segmenter's encoder: bilinear to the target size, align_corners False (spec §4.1). */
+        BILINEAR
+    }
 
     /** All tokens after the last block, and every block's attention outputs. */
     public record Output(NDArray tokens, List<Attention.Output> layers, int gridH, int gridW) {}
 
     public VisionTransformer(Parameters p, VitConfig config, int classTokens) {
+        this(p, config, classTokens, PositionResize.BICUBIC_SCALE_FACTOR);
+    }
+
+    public VisionTransformer(Parameters p, VitConfig config, int classTokens, PositionResize positionResize) {
         this.config = config;
+        this.positionResize = positionResize;
         this.classTokens = classTokens;
         int d = config.dim(), patch = config.patch(), g = config.gridSize();
         double bound = 1 / Math.sqrt(3.0 * patch * patch); // PyTorch's default Conv2d init (timm 0.5.4 keeps it)
@@ -90,13 +104,16 @@ public final class VisionTransformer {
     NDArray positionEmbedding(NDArray images, int h, int w) {
         int g = config.gridSize();
         long ih = images.getShape().get(2), iw = images.getShape().get(3);
-        if (h * w == g * g && ih == iw) {
+        boolean same = positionResize == PositionResize.BILINEAR ? h == g && w == g : h * w == g * g && ih == iw;
+        if (same) {
             return posEmbed;
         }
         long d = config.dim();
         NDArray clsPart = posEmbed.get(new NDIndex(":, :{}, :", classTokens)); // [1, T, D]
         NDArray grid = posEmbed.get(new NDIndex(":, {}:, :", classTokens)).reshape(g, g, d);
-        NDArray resized = BicubicResize.resize(grid, h, w, (h + 0.1) / g, (w + 0.1) / g).reshape(1, (long) h * w, d);
-        return NDArrays.concat(new NDList(clsPart, resized), 1);
+        NDArray resized = positionResize == PositionResize.BILINEAR
+                ? BilinearResize.resize(grid.transpose(2, 0, 1), h, w).transpose(1, 2, 0)
+                : BicubicResize.resize(grid, h, w, (h + 0.1) / g, (w + 0.1) / g);
+        return NDArrays.concat(new NDList(clsPart, resized.reshape(1, (long) h * w, d)), 1);
     }
 }

@@ -47,6 +47,11 @@ public record VitConfig(
                 + PRESETS.stream().map(VitConfig::name).toList());
     }
 
+    /** The same shape with another LayerNorm epsilon (Segmenter's encoder uses PyTorch's default 1e-5). */
+    public VitConfig withLayerNormEps(float eps) {
+        return new VitConfig(name, patch, dim, depth, heads, mlpRatio, eps, dropPath, imageSize);
+    }
+
     public VitConfig withImageSize(int size) {
         return new VitConfig(name, patch, dim, depth, heads, mlpRatio, layerNormEps, dropPath, size);
     }

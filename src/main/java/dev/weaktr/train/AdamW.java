@@ -11,7 +11,7 @@ import java.util.Map;
  * p ← p − lr·wd·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
  * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε). Weight decay applies to every parameter (spec §6.8).
  */
-public final class AdamW {
+public final class AdamW implements Optimizer {
     private final Parameters params;
     private final double beta1;
     private final double beta2;

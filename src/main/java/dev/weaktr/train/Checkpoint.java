@@ -19,7 +19,7 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    public static void save(Path file, Parameters params, AdamW optimizer, int epochsDone, Map<String, String> extra) {
+    public static void save(Path file, Parameters params, Optimizer optimizer, int epochsDone, Map<String, String> extra) {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         params.all().forEach((name, t) -> put(tensors, shapes, name, t));
@@ -41,7 +41,7 @@ public final class Checkpoint {
     }
 
     /** Loads model weights (and, when given, the optimizer state); returns the file's metadata. */
-    public static Map<String, String> load(Path file, Parameters params, AdamW optimizer) {
+    public static Map<String, String> load(Path file, Parameters params, Optimizer optimizer) {
         SafeTensors.Content c = SafeTensors.read(file);
         params.load(c.tensors(), c.shapes(), file.toString());
         if (optimizer != null) {

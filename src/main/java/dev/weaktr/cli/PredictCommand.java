@@ -1,0 +1,36 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.seg.SegPipeline;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Segment JPEG/PNG files of any size: OUT/<name>.png (indexed mask) and OUT/<name>_overlay.png.")
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain)")
+    Path run;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "images to segment")
+    List<Path> images;
+
+    @Mixin
+    SegInferenceOptions inference;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() {
+        List<Path> written = SegPipeline.predict(run, images, out, inference.settings(), device.resolve());
+        written.forEach(p -> System.out.println("wrote " + p));
+        return 0;
+    }
+}

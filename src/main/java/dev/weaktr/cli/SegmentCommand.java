@@ -1,0 +1,42 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.seg.SegPipeline;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "segment", mixinStandardHelpOptions = true,
+        description = "Label a split with a retrained model (multi-scale + flip sliding window): PRED/<id>.png, overlays/, pred.txt.")
+final class SegmentCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain)")
+    Path run;
+
+    @Option(names = "--data", required = true, description = "dataset root")
+    Path data;
+
+    @Option(names = "--split", required = true, description = "split to label")
+    String split;
+
+    @Option(names = "--out", required = true, description = "PRED folder to write")
+    Path out;
+
+    @Option(names = "--pseudo", description = "label a training split as pseudo masks (no overlays)")
+    boolean pseudo;
+
+    @Mixin
+    SegInferenceOptions inference;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() {
+        SegPipeline.Result r = SegPipeline.segment(run, data, split, out, inference.settings(), pseudo, device.resolve(), System.out);
+        System.out.printf(Locale.ROOT, "labelled %d images in %.1f s (%.2f images/s) -> %s%n", r.images(), r.seconds(),
+                r.images() / r.seconds(), out);
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.weaktr.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Differentiable bilinear resizing to a target size with PyTorch's {@code align_corners=False}
+ * convention (source coordinate {@code max(0, (i + 0.5)·in/out − 0.5)}), as two weight matrices applied
+ * with matmul. Used for Segmenter's mask upsampling and its position-embedding resize (spec §4.1).
+ */
+public final class BilinearResize {
+    private BilinearResize() {}
+
+    /** Weight matrix {@code [out, in]} for one axis. */
+    public static float[] weights(int in, int out) {
+        float[] w = new float[out * in];
+        double scale = in / (double) out;
+        for (int i = 0; i < out; i++) {
+            double src = Math.max(0, (i + 0.5) * scale - 0.5);
+            int lo = Math.min((int) Math.floor(src), in - 1);
+            int hi = Math.min(lo + 1, in - 1);
+            double f = src - lo;
+            w[i * in + lo] += (float) (1 - f);
+            w[i * in + hi] += (float) f;
+        }
+        return w;
+    }
+
+    /** {@code [..., h, w] -> [..., outH, outW]}. */
+    public static NDArray resize(NDArray x, int outH, int outW) {
+        long[] s = x.getShape().getShape();
+        int h = (int) s[s.length - 2], w = (int) s[s.length - 1];
+        if (h == outH && w == outW) {
+            return x;
+        }
+        NDManager m = x.getManager();
+        NDArray wh = m.create(weights(h, outH), new Shape(outH, h)).toType(x.getDataType(), false);
+        NDArray wwT = m.create(weights(w, outW), new Shape(outW, w)).toType(x.getDataType(), false).transpose();
+        return wh.matMul(x).matMul(wwT); // broadcast over the leading axes
+    }
+}

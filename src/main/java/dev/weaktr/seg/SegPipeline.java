@@ -1,0 +1,78 @@
+package dev.weaktr.seg;
+
+import ai.djl.Device;
+import dev.weaktr.WeaktrException;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.io.AtomicFiles;
+import dev.weaktr.io.ImageFiles;
+import dev.weaktr.io.LabelPng;
+import dev.weaktr.io.Overlays;
+import dev.weaktr.io.RgbImage;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The segmentation phase's steps after training: label a split ({@code segment}) or loose files ({@code predict}). */
+public final class SegPipeline {
+    public static final String INDEX = "pred.txt";
+
+    private SegPipeline() {}
+
+    /** Summary of a labelling run. */
+    public record Result(int images, double seconds) {}
+
+    /**
+     * Writes {@code <id>.png} (indexed masks) and, unless {@code pseudo}, {@code overlays/<id>.png} for every
+     * image of a split, then {@code pred.txt} (the ids) last. With {@code pseudo} the masks are pseudo labels
+     * of a training split (the paper's "labelling tool" use), written without overlays.
+     */
+    public static Result segment(Path run, Path dataRoot, String split, Path out, SegPredictor.Settings settings,
+            boolean pseudo, Device device, PrintStream console) {
+        VocDataset data = VocDataset.open(dataRoot, split);
+        long t0 = System.nanoTime();
+        try (SegPredictor predictor = SegPredictor.open(run, device, settings)) {
+            checkClasses(predictor, data);
+            int n = 0;
+            for (String id : data.ids()) {
+                RgbImage image = data.readImage(id);
+                write(out, id, image, predictor.predict(image).labels(), !pseudo);
+                if (++n % 50 == 0 || n == data.size()) {
+                    console.printf("segment: %d/%d images%n", n, data.size());
+                }
+            }
+        }
+        AtomicFiles.writeString(out.resolve(INDEX), String.join("\n", data.ids()) + "\n");
+        return new Result(data.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Segments arbitrary JPEG/PNG files (any size); writes {@code <stem>.png} and {@code <stem>_overlay.png}. */
+    public static List<Path> predict(Path run, List<Path> images, Path out, SegPredictor.Settings settings, Device device) {
+        List<Path> written = new ArrayList<>();
+        try (SegPredictor predictor = SegPredictor.open(run, device, settings)) {
+            for (Path file : images) {
+                RgbImage image = ImageFiles.readRgb(file);
+                String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                LabelPng.LabelMap labels = predictor.predict(image).labels();
+                LabelPng.write(out.resolve(stem + ".png"), labels);
+                ImageFiles.write(out.resolve(stem + "_overlay.png"), Overlays.labels(image, labels, 0.6f));
+                written.add(out.resolve(stem + ".png"));
+            }
+        }
+        return written;
+    }
+
+    private static void write(Path out, String id, RgbImage image, LabelPng.LabelMap labels, boolean overlay) {
+        LabelPng.write(out.resolve(id + ".png"), labels);
+        if (overlay) {
+            ImageFiles.write(out.resolve("overlays").resolve(id + ".png"), Overlays.labels(image, labels, 0.6f));
+        }
+    }
+
+    private static void checkClasses(SegPredictor predictor, VocDataset data) {
+        if (!predictor.classes().equals(data.classes().names())) {
+            throw new WeaktrException("the run was trained on classes " + predictor.classes() + " but " + data.root()
+                    + " has " + data.classes().names());
+        }
+    }
+}

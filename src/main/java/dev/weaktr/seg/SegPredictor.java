@@ -1,0 +1,249 @@
+package dev.weaktr.seg;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.weaktr.cam.BilinearUpsample;
+import dev.weaktr.crf.CrfConfig;
+import dev.weaktr.crf.DenseCrf;
+import dev.weaktr.crf.MeanField;
+import dev.weaktr.data.Augmentation;
+import dev.weaktr.data.Normalize;
+import dev.weaktr.data.PilResize;
+import dev.weaktr.io.ImageFiles;
+import dev.weaktr.io.LabelPng;
+import dev.weaktr.io.RgbImage;
+import dev.weaktr.nn.Parameters;
+import dev.weaktr.train.Checkpoint;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Segments images with a trained run (spec §4.5): each scale of the keep-ratio base size (and its mirror)
+ * is labelled by sliding windows of the training crop (stride ⅔ of it; images whose short side is below the
+ * window are first enlarged to it), overlapping logits are averaged, resized to the image, flipped back,
+ * softmaxed and averaged over variants. The official test-time "multi" decoder is kept: the score is
+ * {@code layerWeight·P(block 1) + P(block 2)} ({@code layerWeight} 0.8; 0 = last block only).
+ * An optional dense CRF refines the argmax over the classes it contains.
+ *
+ * <p>Use from Java: {@code try (SegPredictor p = SegPredictor.open(run, Device.cpu(), settings)) { p.predict(img); }}
+ */
+public final class SegPredictor implements AutoCloseable {
+    private final SegRun manifest;
+    private final NDManager manager;
+    private final Segmenter model;
+    private final Settings settings;
+    private final MeanField crfWorker = new MeanField();
+
+    /** Inference settings. */
+    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
+        public static Settings singleScale() {
+            return new Settings(new double[] {1.0}, false, 0.8, Optional.empty());
+        }
+    }
+
+    /** Class probabilities-like scores [K, H, W] and the final labels [H·W]. */
+    public record Prediction(float[] scores, int numClasses, LabelPng.LabelMap labels) {}
+
+    private SegPredictor(SegRun manifest, NDManager manager, Segmenter model, Settings settings) {
+        this.manifest = manifest;
+        this.manager = manager;
+        this.model = model;
+        this.settings = settings;
+    }
+
+    public static SegPredictor open(Path run, Device device, Settings settings) {
+        SegRun manifest = SegRun.read(run);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
+            Segmenter model = new Segmenter(params, manifest.net());
+            Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+            return new SegPredictor(manifest, manager, model, settings);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public SegRun run() {
+        return manifest;
+    }
+
+    public List<String> classes() {
+        return manifest.classes();
+    }
+
+    /** Segments a {@link BufferedImage} of any size. */
+    public Prediction predict(BufferedImage image) {
+        return predict(ImageFiles.fromBufferedImage(image));
+    }
+
+    public Prediction predict(RgbImage image) {
+        int k = manifest.net().numClasses(), h = image.height(), w = image.width();
+        float[] total = new float[k * h * w];
+        int base = manifest.train().augment().baseSize();
+        for (double s : settings.scales()) {
+            double f = base * s / Math.min(w, h);
+            RgbImage scaled = PilResize.bilinear(image, Math.max(1, (int) Math.round(w * f)), Math.max(1, (int) Math.round(h * f)));
+            addVariant(total, scaled, false, h, w);
+            if (settings.flip()) {
+                addVariant(total, Augmentation.flipHorizontal(scaled), true, h, w);
+            }
+        }
+        LabelPng.LabelMap labels = new LabelPng.LabelMap(DenseCrf.argmax(total, k, h * w), w, h);
+        if (settings.crf().isPresent()) {
+            labels = refine(image, total, labels);
+        }
+        return new Prediction(total, k, labels);
+    }
+
+    /** CRF over the classes present in the argmax (spec §4.5), unary from the scores. */
+    private LabelPng.LabelMap refine(RgbImage image, float[] scores, LabelPng.LabelMap labels) {
+        int k = manifest.net().numClasses();
+        boolean[] present = new boolean[k];
+        for (byte b : labels.labels()) {
+            present[b & 0xff] = true;
+        }
+        int[] keys = java.util.stream.IntStream.range(0, k).filter(c -> present[c]).toArray();
+        float[] probs = scores.clone();
+        float norm = (float) (1 + settings.layerWeight());
+        for (int i = 0; i < probs.length; i++) {
+            probs[i] = Math.min(1f, probs[i] / norm);
+        }
+        byte[] refined = DenseCrf.refineChannels(crfWorker, image, probs, k, keys, settings.crf().get());
+        return new LabelPng.LabelMap(refined, labels.width(), labels.height());
+    }
+
+    /** Adds softmax(layer 2) + w·softmax(layer 1) of one scale/flip variant, resized to h×w, to {@code total}. */
+    private void addVariant(float[] total, RgbImage image, boolean mirrored, int h, int w) {
+        int k = manifest.net().numClasses();
+        boolean multi = settings.layerWeight() > 0;
+        float[][] logits = slidingWindow(image, multi); // per layer [K, ih, iw]
+        for (int layer = 0; layer < logits.length; layer++) {
+            float weight = multi && layer == 0 ? (float) settings.layerWeight() : 1f;
+            float[] up = BilinearUpsample.resize(logits[layer], k, image.height(), image.width(), h, w);
+            softmaxInPlace(up, k, h * w);
+            for (int c = 0; c < k; c++) {
+                for (int y = 0; y < h; y++) {
+                    int row = (c * h + y) * w;
+                    for (int x = 0; x < w; x++) {
+                        total[row + x] += weight * up[row + (mirrored ? w - 1 - x : x)];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Averaged logits of overlapping windows, per decoder layer used: [layers][K, H, W] at the image's size. */
+    private float[][] slidingWindow(RgbImage image, boolean multi) {
+        int window = manifest.train().augment().crop(), stride = Math.max(1, (int) Math.round(window * 2 / 3.0));
+        int w0 = image.width(), h0 = image.height();
+        RgbImage img = image;
+        if (Math.min(w0, h0) < window) { // enlarge so the short side fills a window (official), then shrink back
+            double f = window / (double) Math.min(w0, h0);
+            img = PilResize.bilinear(image, Math.max(window, (int) Math.round(w0 * f)), Math.max(window, (int) Math.round(h0 * f)));
+        }
+        int k = manifest.net().numClasses(), h = img.height(), w = img.width();
+        int layers = multi ? manifest.net().decoderLayers() : 1;
+        float[][] sum = new float[layers][k * h * w];
+        int[] count = new int[h * w];
+        float[] chw = Normalize.toChw(img);
+        for (int y0 : anchors(h, window, stride)) {
+            for (int x0 : anchors(w, window, stride)) {
+                int wh = Math.min(window, h), ww = Math.min(window, w);
+                float[][] out = forwardWindow(chw, h, w, y0, x0, wh, ww, multi);
+                for (int l = 0; l < layers; l++) {
+                    int src = multi ? l : out.length - 1;
+                    for (int c = 0; c < k; c++) {
+                        for (int y = 0; y < wh; y++) {
+                            for (int x = 0; x < ww; x++) {
+                                sum[l][(c * h + y0 + y) * w + x0 + x] += out[src][(c * wh + y) * ww + x];
+                            }
+                        }
+                    }
+                }
+                for (int y = 0; y < wh; y++) {
+                    for (int x = 0; x < ww; x++) {
+                        count[(y0 + y) * w + x0 + x]++;
+                    }
+                }
+            }
+        }
+        for (float[] s : sum) {
+            for (int c = 0; c < k; c++) {
+                for (int i = 0; i < h * w; i++) {
+                    s[c * h * w + i] /= count[i];
+                }
+            }
+        }
+        if (img == image) {
+            return sum;
+        }
+        float[][] back = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            back[l] = BilinearUpsample.resize(sum[l], k, h, w, h0, w0);
+        }
+        return back;
+    }
+
+    /** Window origins 0, stride, 2·stride, … while below size − window, plus size − window (official). */
+    static int[] anchors(int size, int window, int stride) {
+        if (size <= window) {
+            return new int[] {0};
+        }
+        java.util.List<Integer> a = new java.util.ArrayList<>();
+        for (int p = 0; p < size - window; p += stride) {
+            a.add(p);
+        }
+        a.add(size - window);
+        return a.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private float[][] forwardWindow(float[] chw, int h, int w, int y0, int x0, int wh, int ww, boolean multi) {
+        float[] crop = new float[3 * wh * ww];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < wh; y++) {
+                System.arraycopy(chw, (c * h + y0 + y) * w + x0, crop, (c * wh + y) * ww, ww);
+            }
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(crop, new Shape(1, 3, wh, ww));
+            List<NDArray> masks = model.forward(x, null, multi);
+            float[][] out = new float[masks.size()][];
+            for (int i = 0; i < masks.size(); i++) {
+                out[i] = masks.get(i).toFloatArray();
+            }
+            return out;
+        }
+    }
+
+    private static void softmaxInPlace(float[] v, int k, int n) {
+        for (int i = 0; i < n; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, v[c * n + i]);
+            }
+            float sum = 0;
+            for (int c = 0; c < k; c++) {
+                float e = (float) Math.exp(v[c * n + i] - max);
+                v[c * n + i] = e;
+                sum += e;
+            }
+            for (int c = 0; c < k; c++) {
+                v[c * n + i] /= sum;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

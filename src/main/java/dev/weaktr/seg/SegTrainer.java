@@ -1,0 +1,210 @@
+package dev.weaktr.seg;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.weaktr.WeaktrException;
+import dev.weaktr.data.Normalize;
+import dev.weaktr.data.VocDataset;
+import dev.weaktr.io.LabelPng;
+import dev.weaktr.nn.Parameters;
+import dev.weaktr.train.Batches;
+import dev.weaktr.train.Checkpoint;
+import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.PolySchedule;
+import dev.weaktr.train.Progress;
+import dev.weaktr.train.Sgd;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Online retraining (phase 2, paper §3.2): trains a {@link Segmenter} on CAM seeds with the gradient
+ * clipping loss (or the naive mean CE), Nesterov SGD, encoder lr ×0.1, poly decay per iteration. Writes
+ * {@code run.json}, {@code checkpoint.safetensors} (every epoch, atomically) and {@code log.jsonl} (one line
+ * per step with the kept-pixel fraction, as the paper's Fig. 5, plus one per epoch).
+ */
+public final class SegTrainer {
+    private final PrintStream console;
+
+    public SegTrainer(PrintStream console) {
+        this.console = console;
+    }
+
+    /** Summary of a finished retraining. */
+    public record Result(Path run, int epochs, double lastLoss, double keptFraction, double seconds) {}
+
+    /**
+     * @param seeds folder of {@code <id>.png} pseudo masks for every id of the split
+     * @param initFrom a CAM run whose backbone starts the encoder, or {@code null}
+     */
+    public Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
+            Path initFrom, Device device, boolean resume) {
+        VocDataset data = VocDataset.open(dataRoot, split);
+        checkSeeds(data, seeds);
+        int steps = data.size() / cfg.batch();
+        if (steps == 0) {
+            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size() + " images of split '" + split + "'");
+        }
+        SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
+                split, seeds.toAbsolutePath().toString(), initFrom == null ? null : initFrom.toAbsolutePath().toString(),
+                imagenet(true), imagenet(false));
+        Path ckpt = run.resolve(Checkpoint.FILE);
+        if (resume) {
+            SegRun previous = SegRun.read(run);
+            if (!previous.net().equals(net) || !previous.train().equals(cfg)) {
+                throw new WeaktrException("--resume: " + run + " was trained with other settings (" + previous.net() + ", "
+                        + previous.train() + "); resume with the same flags");
+            }
+        } else if (Files.exists(ckpt)) {
+            throw new WeaktrException(run + " already holds a trained run; pass --resume to continue it, or choose a new --out");
+        }
+        manifest.write(run);
+        long t0 = System.nanoTime();
+        ExecutorService loader = Batches.loaderPool();
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Parameters params = new Parameters(manager, DataType.FLOAT32, cfg.seed());
+            Segmenter model = new Segmenter(params, net);
+            Sgd sgd = new Sgd(params, cfg.momentum(), true, cfg.weightDecay(),
+                    name -> name.startsWith("encoder.") ? cfg.encoderLrScale() : 1.0);
+            int startEpoch = 0;
+            if (resume) {
+                startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, sgd).get("epoch"));
+                console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
+            } else if (initFrom != null) {
+                console.printf("encoder initialised from %s (%d tensors)%n", initFrom, EncoderInit.fromCamRun(params, initFrom));
+            }
+            PolySchedule schedule = new PolySchedule(cfg.lr(), cfg.minLr(), cfg.power(), (long) steps * cfg.epochs());
+            GradientClipping loss = new GradientClipping(cfg.startValue(), cfg.clipPatch(), cfg.gradientClip());
+            SegAugmentation aug = new SegAugmentation(cfg.augment());
+            JsonLog log = new JsonLog(run.resolve("log.jsonl"));
+            Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
+            double[] last = {Double.NaN, Double.NaN};
+            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+                last = runEpoch(model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
+                Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("epoch", epoch + 1);
+                rec.put("step", sgd.step());
+                rec.put("loss", last[0]);
+                rec.put("kept", last[1]);
+                log.append(rec);
+            }
+            return new Result(run, cfg.epochs(), last[0], last[1], (System.nanoTime() - t0) / 1e9);
+        } finally {
+            loader.shutdownNow();
+        }
+    }
+
+    /** ImageNet statistics (×255 in the official mmseg config), recorded in run.json. */
+    private static double[] imagenet(boolean mean) {
+        double[] v = new double[3];
+        for (int c = 0; c < 3; c++) {
+            v[c] = mean ? Normalize.mean(c) : Normalize.std(c);
+        }
+        return v;
+    }
+
+    private static void checkSeeds(VocDataset data, Path seeds) {
+        if (!Files.isDirectory(seeds)) {
+            throw new WeaktrException("--seeds " + seeds + " is not a folder (expected the --out of 'weaktr seeds')");
+        }
+        for (String id : data.ids()) {
+            if (!Files.isRegularFile(seeds.resolve(id + ".png"))) {
+                throw new WeaktrException("--seeds " + seeds + " has no " + id + ".png for image '" + id + "' of split '"
+                        + data.split() + "'");
+            }
+        }
+    }
+
+    /** One prepared batch: images [B, 3, S, S] and labels [B·S·S]. */
+    private record Batch(float[] images, byte[] labels, int size) {}
+
+    /** Returns {mean loss, mean kept fraction} of the epoch. */
+    private double[] runEpoch(Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
+            SegAugmentation aug, SegTrainConfig cfg, int epoch, int steps, PolySchedule schedule, NDManager manager,
+            ExecutorService loader, JsonLog log, Progress progress) {
+        SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
+        Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + epoch)); // decoder dropout (libtorch RNG)
+        List<String> order = Batches.shuffled(data.ids(), rng);
+        SplittableRandom dropPath = rng.split();
+        double lossSum = 0, keptSum = 0;
+        CompletableFuture<Batch> next = prepare(data, seeds, aug, order, 0, cfg.batch(), rng, loader);
+        for (int s = 0; s < steps; s++) {
+            Batch batch = next.join();
+            if (s + 1 < steps) {
+                next = prepare(data, seeds, aug, order, (s + 1) * cfg.batch(), cfg.batch(), rng, loader);
+            }
+            double lr = schedule.lrAt(sgd.step());
+            GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
+            sgd.update(lr);
+            lossSum += r.meanLoss();
+            keptSum += r.keptFraction();
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("step", sgd.step());
+            rec.put("lr", lr);
+            rec.put("mean_loss", r.meanLoss());
+            rec.put("clipping", r.clipping());
+            rec.put("kept", r.keptFraction());
+            log.append(rec);
+            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / (s + 1), lr);
+        }
+        return new double[] {lossSum / steps, keptSum / steps};
+    }
+
+    private static GradientClipping.Result step(Segmenter model, GradientClipping loss, Batch batch, int crop,
+            NDManager manager, SplittableRandom dropPath) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, crop, crop));
+            GradientClipping.Result r;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.forward(x, dropPath, false).get(0);
+                r = loss.apply(logits, batch.labels());
+                gc.backward(r.loss());
+            }
+            if (!Double.isFinite(r.meanLoss())) {
+                throw new WeaktrException("retraining diverged (loss = " + r.meanLoss() + "); lower --lr");
+            }
+            return r;
+        }
+    }
+
+    private static CompletableFuture<Batch> prepare(VocDataset data, Path seeds, SegAugmentation aug, List<String> order,
+            int from, int batch, SplittableRandom rng, ExecutorService loader) {
+        SplittableRandom[] rngs = new SplittableRandom[batch];
+        for (int i = 0; i < batch; i++) {
+            rngs[i] = rng.split();
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            int crop = aug.config().crop();
+            float[] images = new float[batch * 3 * crop * crop];
+            byte[] labels = new byte[batch * crop * crop];
+            for (int i = 0; i < batch; i++) {
+                String id = order.get(from + i);
+                LabelPng.LabelMap seed = LabelPng.read(seeds.resolve(id + ".png"));
+                dev.weaktr.io.RgbImage image = data.readImage(id);
+                if (seed.width() != image.width() || seed.height() != image.height()) {
+                    throw new WeaktrException(seeds.resolve(id + ".png") + " is " + seed.width() + "x" + seed.height()
+                            + " but its image is " + image.width() + "x" + image.height());
+                }
+                SegAugmentation.Sample s = aug.apply(image, seed, rngs[i]);
+                System.arraycopy(s.image(), 0, images, i * 3 * crop * crop, 3 * crop * crop);
+                System.arraycopy(s.labels(), 0, labels, i * crop * crop, crop * crop);
+            }
+            return new Batch(images, labels, batch);
+        }, loader);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.weaktr.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Small pieces every training loop shares: seeded epoch order, the loader pool, medians. */
+public final class Batches {
+    private Batches() {}
+
+    /** The random stream of epoch {@code epoch}: a resumed run draws exactly what an uninterrupted one would. */
+    public static SplittableRandom epochStream(long seed, int epoch) {
+        return new SplittableRandom(seed * 1_000_003L + epoch);
+    }
+
+    /** Fisher–Yates shuffle of {@code ids} with {@code rng}. */
+    public static List<String> shuffled(List<String> ids, SplittableRandom rng) {
+        List<String> order = new ArrayList<>(ids);
+        for (int i = order.size() - 1; i > 0; i--) {
+            Collections.swap(order, i, rng.nextInt(i + 1));
+        }
+        return order;
+    }
+
+    /** Daemon threads that decode and augment the next batch while the current one trains. */
+    public static ExecutorService loaderPool() {
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "weaktr-loader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
+    }
+}
