@@ -55,7 +55,7 @@ public final class CamBenchmark {
         dev.weaktr.io.AtomicFiles.writeString(split, String.join("\n",
                 dev.weaktr.data.VocDataset.open(data, "train").ids().subList(0, camImages)) + "\n");
         CamPipeline.CamsResult cams = CamPipeline.generate(run, data, "bench", work.resolve(vit.name() + "-cams"),
-                new double[] {1.0, 0.8, 1.2}, true, device, new PrintStream(PrintStream.nullOutputStream()));
+                new double[] {1.0, 0.8, 1.2}, true, true, device, new PrintStream(PrintStream.nullOutputStream()));
         return new Row(vit.name(), size, batch, bare * 1000, r.medianStepSeconds() * 1000, cams.images() / cams.seconds());
     }
 

@@ -25,6 +25,7 @@ public final class CamInference {
     private final NDManager manager;
     private final double[] scales;
     private final boolean flip;
+    private final boolean patchRefine;
 
     /** Present-class CAMs of one image. */
     public record Cams(
@@ -33,11 +34,16 @@ public final class CamInference {
             int height,
             int width) {}
 
-    public CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip) {
+    /**
+     * @param patchRefine refine the fused CAM with the patch attention (eq. 6; official default on,
+     *     {@code --patch-attn-refine}); off = the fused CAM of eq. 5
+     */
+    public CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip, boolean patchRefine) {
         this.net = net;
         this.manager = manager;
         this.scales = scales.clone();
         this.flip = flip;
+        this.patchRefine = patchRefine;
     }
 
     /**
@@ -71,7 +77,7 @@ public final class CamInference {
     private int gridH;
     private int gridW;
 
-    /** Runs the image (and its mirror) and returns the fine CAMs as [C, gh, gw] arrays. */
+    /** Runs the image (and its mirror) and returns the (refined) CAMs as [C, gh, gw] arrays. */
     private float[][] forward(RgbImage image) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -80,7 +86,7 @@ public final class CamInference {
             WeakTrCamNet.Output out = net.forward(batch, null);
             gridH = out.gridH();
             gridW = out.gridW();
-            NDArray fine = out.fineCam(); // [V, C, gh, gw]
+            NDArray fine = patchRefine ? out.fineCam() : out.fusedCam(); // [V, C, gh, gw]
             int variants = (int) fine.getShape().get(0);
             float[][] maps = new float[variants][];
             for (int v = 0; v < variants; v++) {

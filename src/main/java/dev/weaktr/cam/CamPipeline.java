@@ -43,7 +43,7 @@ public final class CamPipeline {
      * {@code overlays/<id>.png}, then {@code cams.tsv}.
      */
     public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
-            Device device, PrintStream console) {
+            boolean patchRefine, Device device, PrintStream console) {
         CamRun manifest = CamRun.read(run);
         VocDataset data = VocDataset.open(dataRoot, split);
         if (!data.classes().names().equals(manifest.classes())) {
@@ -54,7 +54,7 @@ public final class CamPipeline {
         Map<String, CamStore.Entry> index = new LinkedHashMap<>();
         int withMaps = 0;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            CamInference inference = new CamInference(load(run, manager), manager, scales, flip);
+            CamInference inference = new CamInference(load(run, manager), manager, scales, flip, patchRefine);
             int n = 0;
             for (String id : data.ids()) {
                 RgbImage image = data.readImage(id);
@@ -70,7 +70,7 @@ public final class CamPipeline {
             }
         }
         CamStore.writeSource(out, new CamStore.Source(dataRoot.toAbsolutePath().toString(), split,
-                run.toAbsolutePath().toString(), scales, flip));
+                run.toAbsolutePath().toString(), scales, flip, patchRefine));
         CamStore.writeIndex(out, index);
         return new CamsResult(index.size(), withMaps, (System.nanoTime() - t0) / 1e9);
     }

@@ -31,7 +31,7 @@ public final class CamStore {
     }
 
     /** Where the CAMs came from ({@code cams.json}): the dataset, split and run, and the inference settings. */
-    public record Source(String data, String split, String run, double[] scales, boolean flip) {}
+    public record Source(String data, String split, String run, double[] scales, boolean flip, boolean patchRefine) {}
 
     public static final String SOURCE = "cams.json";
 

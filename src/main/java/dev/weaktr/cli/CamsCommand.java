@@ -29,6 +29,9 @@ final class CamsCommand implements Callable<Integer> {
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
     boolean noFlip;
 
+    @Option(names = "--no-refine", description = "skip the patch-attention refinement (eq. 6): write the fused CAM (eq. 5)")
+    boolean noRefine;
+
     @Mixin
     DeviceOption device;
 
@@ -39,7 +42,7 @@ final class CamsCommand implements Callable<Integer> {
                 throw new dev.weaktr.WeaktrException("--scales: each scale must be in (0, 8], got " + s);
             }
         }
-        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, device.resolve(), System.out);
+        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, device.resolve(), System.out);
         System.out.printf(Locale.ROOT, "wrote CAMs of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
                 r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
         return 0;

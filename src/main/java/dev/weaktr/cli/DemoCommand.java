@@ -2,7 +2,6 @@ package dev.weaktr.cli;
 
 import dev.weaktr.demo.Demo;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,16 +9,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The CAM phase end to end on generated data (synth -> train-cam -> cams -> eval-cam) for the aaf and mean-sum fusions, with the cpu-demo model.")
+        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--epochs", description = "training epochs per fusion (default 20)")
-    Integer epochs;
-
-    @Option(names = "--train", description = "generated training images (default 300)")
+    @Option(names = "--train", description = "generated training images (default 240)")
     Integer train;
+
+    @Option(names = "--cam-epochs", description = "CAM training epochs per fusion (default 20)")
+    Integer camEpochs;
+
+    @Option(names = "--seg-epochs", description = "retraining epochs per decoder (default 12)")
+    Integer segEpochs;
 
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
@@ -32,15 +34,20 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Demo.Settings d = Demo.Settings.defaults();
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
-                epochs == null ? d.epochs() : epochs, d.batch(), d.lr(), seed, d.scales());
-        List<Demo.Row> rows = Demo.run(out, s, device.resolve(), System.out);
+                camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
+        Demo.Report r = Demo.run(out, s, device.resolve(), System.out);
         System.out.println();
-        System.out.println("| fusion | CAM mIoU (train, best bg threshold) | threshold | training time |");
-        System.out.println("|---|---|---|---|");
-        for (Demo.Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f | %.0f s |%n", r.fusion(), r.mIoU(), r.threshold(), r.trainSeconds());
+        System.out.println("| step | mIoU (%) | notes |");
+        System.out.println("|---|---|---|");
+        for (Demo.CamRow c : r.cams()) {
+            System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (eq. 5): %.2f at %.2f; trained in %.0f s |%n",
+                    c.fusion(), c.refined(), c.refinedThreshold(), c.fused(), c.fusedThreshold(), c.trainSeconds());
         }
-        System.out.printf(Locale.ROOT, "%nCAM overlays: %s (summary picture: %s)%nwhole demo: %.0f s%n", rows.get(0).overlays(), out.resolve("cams-summary.png"),
+        System.out.printf(Locale.ROOT, "| seeds (train) | %.2f | %s CAMs at threshold %.2f |%n", r.seedMIoU(), r.seedSource(), r.seedThreshold());
+        System.out.printf(Locale.ROOT, "| segmentation, naive decoder (val) | %.2f | plain mean CE |%n", r.segNaive());
+        System.out.printf(Locale.ROOT, "| segmentation, gradient clipping decoder (val) | %.2f | last epoch kept %.1f %% of pixels |%n",
+                r.segGradientClip(), 100 * r.keptFraction());
+        System.out.printf(Locale.ROOT, "%npicture (image | truth | naive | gradient-clip): %s%nwhole demo: %.0f s%n", r.picture(),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A picture of the demo's result: per row, the image, its ground truth, then each fusion's CAM overlay. */
+/** A picture of the demo's result: per row, the image, its ground truth, then each given overlay folder's picture. */
 final class DemoSheet {
     private DemoSheet() {}
 
