@@ -15,6 +15,8 @@ final class Commands {
                 new SeedsCommand(),
                 new EvalCamCommand(),
                 new CrfCommand(),
+                new ImportCommand(),
+                new ExportCommand(),
                 new DemoCommand(),
                 new BenchCommand(),
                 new CrfBenchCommand());
