@@ -73,6 +73,31 @@ final class RestrictedUnpickler extends Unpickler {
                 }
                 return NO_RETURN_VALUE;
             }
+            case Opcodes.EMPTY_DICT -> { // keep the file's key order (razorvine would use a HashMap)
+                stack.add(new LinkedHashMap<>());
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.DICT -> {
+                List<Object> items = stack.pop_all_since_marker();
+                Map<Object, Object> map = new LinkedHashMap<>();
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    map.put(items.get(i), items.get(i + 1));
+                }
+                stack.add(map);
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.SETITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                if (!(stack.peek() instanceof Map<?, ?> target)) {
+                    throw refused("setting items of " + describe(stack.peek()));
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> map = (Map<Object, Object>) target;
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    map.put(items.get(i), items.get(i + 1));
+                }
+                return NO_RETURN_VALUE;
+            }
             case Opcodes.INST, Opcodes.OBJ, Opcodes.NEWOBJ_EX, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 -> {
                 throw refused("pickle opcode " + key + " (object construction)");
             }
