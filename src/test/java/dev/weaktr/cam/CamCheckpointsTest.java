@@ -86,6 +86,24 @@ class CamCheckpointsTest {
     }
 
     @Test
+    void classListMustMatchTheClassTokens() {
+        Path pth = FIXTURES.resolve("cam_tiny.pth");
+        var noClasses = new CamCheckpoints.ImportOptions(TINY, "auto", "max", null, false);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.weaktr.WeaktrException.class,
+                () -> CamCheckpoints.importOfficial(pth, tmp.resolve("a"), noClasses));
+        assertTrue(e.getMessage().contains("3 class tokens") && e.getMessage().contains("--classes"), e.getMessage());
+        var two = new CamCheckpoints.ImportOptions(TINY, "auto", "max", ClassList.of(List.of("bg", "a", "b")), false);
+        e = org.junit.jupiter.api.Assertions.assertThrows(dev.weaktr.WeaktrException.class,
+                () -> CamCheckpoints.importOfficial(pth, tmp.resolve("b"), two));
+        assertTrue(e.getMessage().contains("2 foreground classes") && e.getMessage().contains("[1, 3, 16]"), e.getMessage());
+        // forcing the map-pooling AAF on a feature-AAF checkpoint: its attn_feat_ffn tensors are unexpected
+        var aaf = new CamCheckpoints.ImportOptions(TINY, "aaf", "max", ABC, true);
+        e = org.junit.jupiter.api.Assertions.assertThrows(dev.weaktr.WeaktrException.class,
+                () -> CamCheckpoints.importOfficial(pth, tmp.resolve("c"), aaf));
+        assertTrue(e.getMessage().contains("attn_feat_ffn"), e.getMessage());
+    }
+
+    @Test
     void exportThenImportIsIdentical() {
         Path run = tmp.resolve("run");
         CamCheckpoints.importOfficial(FIXTURES.resolve("cam_tiny.pth"), run, options());
