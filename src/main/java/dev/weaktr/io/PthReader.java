@@ -137,6 +137,10 @@ public final class PthReader implements AutoCloseable {
                     + " of a storage of " + t.storage().numel() + "; corrupt file?");
         }
         float[] out = new float[(int) n];
+        if (t.storage().type() == PthStorageType.FLOAT && contiguous(t)) { // the common case, in bulk
+            data.duplicate().order(data.order()).position(Math.toIntExact(t.offset() * 4)).asFloatBuffer().get(out);
+            return out;
+        }
         long[] index = new long[rank];
         long pos = t.offset();
         for (int i = 0; i < out.length; i++) {
@@ -152,6 +156,17 @@ public final class PthReader implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static boolean contiguous(PthTensor t) {
+        long expected = 1;
+        for (int d = t.shape().length - 1; d >= 0; d--) {
+            if (t.shape()[d] != 1 && t.stride()[d] != expected) {
+                return false;
+            }
+            expected *= t.shape()[d];
+        }
+        return true;
     }
 
     private ByteBuffer storage(RestrictedUnpickler.PthStorage s, String name) {
