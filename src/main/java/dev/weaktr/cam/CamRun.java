@@ -13,10 +13,20 @@ import java.util.List;
 /**
  * A CAM run folder's manifest ({@code run.json}): everything a later step needs to rebuild the network
  * and interpret its outputs, without the flags of the training command.
+ *
+ * <p>{@code pretrained}: the weights file the run started from ({@code train-cam --pretrained}) or was
+ * imported from ({@code weaktr import}; then {@code train} is null); null when trained from scratch.
  */
 public record CamRun(
         String format, String weaktrVersion, CamNetConfig net, List<String> classes, CamTrainConfig train,
-        String data, String split, String device) {
+        String data, String split, String device, String pretrained) {
+
+    /** A run without pretrained weights. */
+    public CamRun(String format, String weaktrVersion, CamNetConfig net, List<String> classes, CamTrainConfig train,
+            String data, String split, String device) {
+        this(format, weaktrVersion, net, classes, train, data, split, device, null);
+    }
+
     public static final String FILE = "run.json";
     public static final String FORMAT = "weaktr-cam-run-1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

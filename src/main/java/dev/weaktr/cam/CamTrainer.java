@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.data.Augmentation;
 import dev.weaktr.data.VocDataset;
+import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.AdamW;
 import dev.weaktr.train.Batches;
@@ -18,6 +19,7 @@ import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.CosineSchedule;
 import dev.weaktr.train.JsonLog;
 import dev.weaktr.train.Progress;
+import dev.weaktr.weights.PretrainedInit;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +48,22 @@ public final class CamTrainer {
     /** Summary of a finished training; {@code medianStepSeconds} covers this invocation's steps (data wait included). */
     public record Result(Path run, int epochs, double lastLoss, double seconds, double medianStepSeconds) {}
 
+    /** Pretrained weights to start from (spec §1.9): a safetensors or .pth file; {@code strict} as PyTorch's. */
+    public record Pretrained(Path file, boolean strict) {}
+
+    /** Trains from the seeded random init (no pretrained weights). */
+    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
+            Device device, boolean resume) {
+        return train(dataRoot, split, run, net, cfg, device, resume, null);
+    }
+
     /**
      * @param net the network shape; its class count must equal the dataset's foreground classes
      * @param resume continue from {@code run/checkpoint.safetensors}
+     * @param pretrained weights loaded after the random init and before resuming, or null
      */
     public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
-            Device device, boolean resume) {
+            Device device, boolean resume, Pretrained pretrained) {
         VocDataset data = VocDataset.open(dataRoot, split);
         data.notices().forEach(n -> console.println("note: " + n));
         if (data.classes().numForeground() != net.numClasses()) {
@@ -62,8 +74,10 @@ public final class CamTrainer {
             throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size()
                     + " images of split '" + split + "'");
         }
+        WeightFile weights = pretrained == null ? null : WeightFile.read(pretrained.file());
         CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
-                dataRoot.toAbsolutePath().toString(), split, device.toString());
+                dataRoot.toAbsolutePath().toString(), split, device.toString(),
+                pretrained == null ? null : pretrained.file().toAbsolutePath().toString());
         Path ckpt = run.resolve(Checkpoint.FILE);
         if (resume) {
             checkResumable(run, manifest);
@@ -77,6 +91,9 @@ public final class CamTrainer {
             Parameters params = new Parameters(manager, DataType.FLOAT32, cfg.seed());
             WeakTrCamNet model = new WeakTrCamNet(params, net);
             AdamW adam = new AdamW(params, cfg.weightDecay());
+            if (weights != null) {
+                console.println(PretrainedInit.apply(weights, params, pretrained.strict()).summary());
+            }
             int startEpoch = 0;
             if (resume) {
                 startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, adam).get("epoch"));

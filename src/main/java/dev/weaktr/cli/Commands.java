@@ -19,6 +19,8 @@ final class Commands {
                 new EvalCommand(),
                 new PredictCommand(),
                 new CrfCommand(),
+                new ImportCommand(),
+                new ExportCommand(),
                 new DemoCommand(),
                 new BenchCommand(),
                 new CrfBenchCommand());

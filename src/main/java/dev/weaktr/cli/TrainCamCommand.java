@@ -73,17 +73,19 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
-    @Option(names = "--pretrained", description = "ImageNet DeiT/ViT weights to start from (safetensors or .pth)")
+    @Option(names = "--pretrained", description = "ImageNet DeiT/ViT weights to start from (timm names; safetensors or PyTorch .pth/.pt)")
     Path pretrained;
+
+    @Option(names = "--strict", description = "with --pretrained: fail on any missing or unexpected backbone key (shape mismatches always fail)")
+    boolean strict;
 
     @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() {
-        if (pretrained != null) {
-            throw new WeaktrException("--pretrained " + pretrained + ": loading pretrained weights is not available yet "
-                    + "in this version (planned: safetensors/.pth import); train from scratch without --pretrained");
+        if (strict && pretrained == null) {
+            throw new WeaktrException("--strict applies to --pretrained FILE; give the weights file too");
         }
         if (!AttentionFusion.NAMES.contains(fusion)) {
             throw new WeaktrException("unknown --fusion '" + fusion + "'; expected one of " + AttentionFusion.NAMES);
@@ -99,7 +101,8 @@ final class TrainCamCommand implements Callable<Integer> {
         CamTrainConfig cfg = new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, aug);
         System.out.printf(Locale.ROOT, "train-cam: %s, fusion %s, %d classes, %d epochs x batch %d, effective lr %.3g, crop %d, seed %d -> %s%n",
                 vit.name(), fusion, classes, epochs, batch, cfg.effectiveLr(), size, seed, out);
-        CamTrainer.Result r = new CamTrainer(System.out).train(data, split, out, net, cfg, device.resolve(), resume);
+        CamTrainer.Result r = new CamTrainer(System.out).train(data, split, out, net, cfg, device.resolve(), resume,
+                pretrained == null ? null : new CamTrainer.Pretrained(pretrained, strict));
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), r.seconds(), r.run());
         return 0;

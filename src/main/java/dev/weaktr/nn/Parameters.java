@@ -156,6 +156,29 @@ public final class Parameters implements AutoCloseable {
         }
     }
 
+    /**
+     * Overwrites the named parameters only (pretrained initialisation: the rest keep their initial values).
+     * Every given name must exist with the same shape.
+     */
+    public void loadSome(Map<String, float[]> values, Map<String, long[]> shapes, String source) {
+        for (String name : values.keySet()) {
+            NDArray t = tensors.get(name);
+            if (t == null) {
+                throw new WeaktrException(source + ": this model has no tensor '" + name + "'");
+            }
+            if (!t.getShape().equals(new Shape(shapes.get(name)))) {
+                throw new WeaktrException(source + ": tensor '" + name + "' has shape " + new Shape(shapes.get(name))
+                        + " but this model expects " + t.getShape());
+            }
+        }
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            NDArray t = tensors.get(e.getKey());
+            try (NDArray src = manager.create(e.getValue(), t.getShape()).toType(dataType, false)) {
+                t.set(src.toByteBuffer());
+            }
+        }
+    }
+
     /** Copies every parameter to a float array (for checkpoints and tests). */
     public Map<String, float[]> snapshot() {
         Map<String, float[]> out = new LinkedHashMap<>();

@@ -1,0 +1,59 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.WeaktrException;
+import dev.weaktr.cam.CamCheckpoints;
+import dev.weaktr.data.ClassList;
+import dev.weaktr.nn.VitConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Turn an official WeakTr checkpoint (.pth or safetensors) into a weaktr run folder (RUN/{run.json,checkpoint.safetensors}).")
+final class ImportCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, description = "checkpoint file, e.g. checkpoint_best_mIoU.pth")
+    Path from;
+
+    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage). Default: ${DEFAULT-VALUE}")
+    String kind;
+
+    @Option(names = "--out", required = true, description = "run folder to write")
+    Path out;
+
+    @Option(names = "--classes", description = "class list file (background first, one per line); default PASCAL VOC when the checkpoint has 20 class tokens")
+    Path classes;
+
+    @Option(names = "--model", defaultValue = "deit-small", description = "backbone preset: deit-small | deit-tiny | cpu-demo. Default: ${DEFAULT-VALUE}")
+    String model;
+
+    @Option(names = "--fusion", defaultValue = "auto", description = "auto (aaf-feat if the file has attn_feat_ffn keys, else aaf) | aaf | aaf-feat | mean-sum. Default: ${DEFAULT-VALUE}")
+    String fusion;
+
+    @Option(names = "--aaf-pool", defaultValue = "max", description = "AAF pooling the checkpoint was trained with (not stored in it): max (official docs) | avg (code default). Default: ${DEFAULT-VALUE}")
+    String aafPool;
+
+    @Option(names = "--strict", description = "fail on tensors the model has no place for (missing or mis-shaped tensors always fail)")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        if (kind.equals("seg")) {
+            throw new WeaktrException("--kind seg: importing segmentation (retraining-stage) checkpoints arrives with the "
+                    + "retraining model; this version imports CAM checkpoints (--kind cam)");
+        }
+        if (!kind.equals("cam")) {
+            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam or seg");
+        }
+        ClassList names = classes == null ? null : ClassList.read(classes);
+        CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,
+                new CamCheckpoints.ImportOptions(VitConfig.preset(model), fusion, aafPool, names, strict));
+        for (String k : r.unexpected()) {
+            System.out.println("note: ignored tensor '" + k + "' (no place for it in the model)");
+        }
+        System.out.printf("imported %s: %s, fusion %s (pool %s), %d classes, grid %dx%d -> %s%n", from,
+                r.net().backbone().name(), r.net().fusion(), r.net().aaf().pool(), r.net().numClasses(),
+                r.net().backbone().gridSize(), r.net().backbone().gridSize(), r.run());
+        return 0;
+    }
+}
