@@ -1,12 +1,7 @@
 package dev.weaktr.cam;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.weaktr.WeaktrException;
 import dev.weaktr.data.ClassList;
-import dev.weaktr.io.AtomicFiles;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.weaktr.io.Manifests;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,34 +24,16 @@ public record CamRun(
 
     public static final String FILE = "run.json";
     public static final String FORMAT = "weaktr-cam-run-1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ClassList classList() {
         return ClassList.of(classes);
     }
 
     public void write(Path dir) {
-        try {
-            AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this) + "\n");
-        } catch (IOException e) {
-            throw new WeaktrException("cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
-        }
+        Manifests.write(dir.resolve(FILE), this);
     }
 
     public static CamRun read(Path dir) {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new WeaktrException("not a CAM run folder: " + dir + " has no " + FILE
-                    + " (expected the --out folder of 'weaktr train-cam')");
-        }
-        try {
-            CamRun run = JSON.readValue(file.toFile(), CamRun.class);
-            if (!FORMAT.equals(run.format())) {
-                throw new WeaktrException(file + " is a '" + run.format() + "' manifest, not a CAM run (" + FORMAT + ")");
-            }
-            return run;
-        } catch (IOException e) {
-            throw new WeaktrException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return Manifests.read(dir, FILE, FORMAT, CamRun.class, "a CAM run folder (the --out of 'weaktr train-cam')");
     }
 }

@@ -52,6 +52,12 @@ public final class SegTrainer {
      */
     public Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
             Path initFrom, Device device, boolean resume) {
+        return train(dataRoot, split, seeds, run, net, cfg, initFrom, device, resume, cfg.epochs());
+    }
+
+    /** As {@link #train}, but returns after epoch {@code stopAfter} (as a killed run would, minus the kill). */
+    Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
+            Path initFrom, Device device, boolean resume, int stopAfter) {
         VocDataset data = VocDataset.open(dataRoot, split);
         checkSeeds(data, seeds);
         int steps = data.size() / cfg.batch();
@@ -92,7 +98,7 @@ public final class SegTrainer {
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
             double[] last = {Double.NaN, Double.NaN};
-            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+            for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
                 last = runEpoch(model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();

@@ -11,8 +11,6 @@ import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.ConfusionMatrix;
 import dev.weaktr.io.LabelPng;
 import dev.weaktr.io.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,17 +30,8 @@ class CamPipelineCliTest {
 
     /** Runs the CLI capturing stderr; returns {exit code, stderr}. */
     static Object[] cli(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        try {
-            picocli.CommandLine cmd = Main.commandLine();
-            cmd.setErr(new java.io.PrintWriter(err, true));
-            int code = cmd.execute(args);
-            return new Object[] {code, err.toString()};
-        } finally {
-            System.setErr(old);
-        }
+        Cli.Run r = Cli.run(args);
+        return new Object[] {r.code(), r.err()};
     }
 
     @BeforeAll

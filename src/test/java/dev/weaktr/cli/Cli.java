@@ -1,0 +1,26 @@
+package dev.weaktr.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/** Runs the CLI in-process for tests, capturing stderr. */
+final class Cli {
+    private Cli() {}
+
+    /** The exit code and what the command wrote to stderr. */
+    record Run(int code, String err) {}
+
+    static Run run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            picocli.CommandLine cmd = Main.commandLine();
+            cmd.setErr(new PrintWriter(err, true));
+            return new Run(cmd.execute(args), err.toString());
+        } finally {
+            System.setErr(old);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.weaktr.seg;
+
+import ai.djl.Device;
+import dev.weaktr.nn.VitConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Test access to {@link SegTrainer}'s stop-after-an-epoch hook, with the flags SegPipelineCliTest uses. */
+public final class SegTrainerAccess {
+    private SegTrainerAccess() {}
+
+    public static void trainOneEpochOfTwo(Path data, Path seeds, Path run) {
+        SegTrainConfig cfg = new SegTrainConfig(2, 4, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, true, 1.2, 16, 3,
+                SegAugmentConfig.official(64));
+        new SegTrainer(new PrintStream(PrintStream.nullOutputStream())).train(data, "train", seeds, run,
+                SegmenterConfig.of(VitConfig.CPU_DEMO.withImageSize(64), 6), cfg, null, Device.cpu(), false, 1);
+    }
+}
