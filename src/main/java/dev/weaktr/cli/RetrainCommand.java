@@ -71,8 +71,11 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", description = "start the encoder from this CAM run's backbone (weaktr train-cam output)")
     Path initFrom;
 
-    @Option(names = "--pretrained", description = "ImageNet ViT weights for the encoder (safetensors or .pth)")
+    @Option(names = "--pretrained", description = "ImageNet ViT weights for the encoder (timm/DeiT names; safetensors or .pth)")
     Path pretrained;
+
+    @Option(names = "--strict", description = "with --pretrained: fail on missing or unexpected keys")
+    boolean strict;
 
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
@@ -85,9 +88,8 @@ final class RetrainCommand implements Callable<Integer> {
         if (!decoder.equals("gradient-clip") && !decoder.equals("naive")) {
             throw new WeaktrException("unknown --decoder '" + decoder + "'; expected gradient-clip or naive");
         }
-        if (pretrained != null) {
-            throw new WeaktrException("--pretrained " + pretrained + ": loading pretrained weights is not available yet "
-                    + "in this version; use --init-from CAM_RUN or train from scratch");
+        if (strict && pretrained == null) {
+            throw new WeaktrException("--strict only applies with --pretrained FILE");
         }
         if (epochs < 1 || batch < 1 || crop < 16) {
             throw new WeaktrException("--epochs and --batch must be at least 1 and --crop at least 16");
@@ -100,7 +102,8 @@ final class RetrainCommand implements Callable<Integer> {
                 decoder.equals("gradient-clip"), startValue, clipPatch == null ? Math.max(1, crop / 4) : clipPatch, seed, aug);
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s decoder, %d classes, crop %d, %d epochs x batch %d, lr %.2g, seed %d -> %s%n",
                 vit.name(), decoder, classes, crop, epochs, batch, lr, seed, out);
-        SegTrainer.Result r = new SegTrainer(System.out).train(data, split, seeds, out, net, cfg, initFrom, device.resolve(), resume);
+        SegTrainer.Init init = new SegTrainer.Init(pretrained, strict, initFrom);
+        SegTrainer.Result r = new SegTrainer(System.out).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), 100 * r.keptFraction(), r.seconds(), r.run());
         return 0;

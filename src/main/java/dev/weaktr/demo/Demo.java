@@ -97,7 +97,7 @@ public final class Demo {
             console.println("== retrain --decoder " + name + " -> " + run);
             SegTrainer.Result r = new SegTrainer(console).train(data, "train", seeds, run,
                     SegmenterConfig.of(VitConfig.CPU_DEMO.withImageSize(s.size()), train.classes().size()),
-                    segRecipe(s, clip), out.resolve("cam-aaf"), device, false);
+                    segRecipe(s, clip), SegTrainer.Init.fromCamRun(out.resolve("cam-aaf")), device, false);
             if (clip) {
                 kept = r.keptFraction();
             }

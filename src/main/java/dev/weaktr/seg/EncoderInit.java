@@ -5,6 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.io.SafeTensors;
+import dev.weaktr.io.WeightFile;
+import dev.weaktr.nn.VisionTransformer;
+import dev.weaktr.weights.LoadReport;
+import dev.weaktr.weights.PretrainedInit;
 import dev.weaktr.nn.BilinearResize;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Checkpoint;
@@ -12,7 +16,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Starts the Segmenter's encoder from a trained weaktr CAM run's backbone ({@code --init-from RUN}): the
+ * Starts the Segmenter's encoder from ImageNet weights ({@code --pretrained}, the official recipe) or from a
+ * trained weaktr CAM run's backbone ({@code --init-from RUN}): the
  * C class tokens (and their position rows) are averaged into the encoder's one class token, the patch
  * position grid is bilinearly resized to the encoder's grid, the blocks and patch embedding are copied.
  * Not part of the official recipe (which starts from ImageNet DeiT-S, spec §6.12); useful when no
@@ -20,6 +25,28 @@ import java.util.Map;
  */
 public final class EncoderInit {
     private EncoderInit() {}
+
+    /**
+     * Starts the encoder from ImageNet ViT weights (timm/DeiT names, safetensors or .pth): the file is loaded into
+     * a plain one-class-token ViT of the encoder's shape with {@link PretrainedInit}'s rules, then copied under
+     * {@code encoder.}. Deviation: the position grid is resized bicubically by size (the CAM model's rule); the
+     * official Segmenter resizes it bilinearly (spec §4.1).
+     *
+     * @return the load report, to print
+     */
+    public static LoadReport fromPretrained(Parameters seg, SegmenterConfig config, Path file, boolean strict) {
+        WeightFile weights = WeightFile.read(file);
+        try (NDManager scratch = seg.manager().newSubManager()) {
+            Parameters plain = new Parameters(scratch, seg.dataType(), 0, false);
+            new VisionTransformer(plain, config.encoder(), 1);
+            LoadReport report = PretrainedInit.apply(weights, plain, strict);
+            for (Map.Entry<String, NDArray> e : plain.all().entrySet()) {
+                NDArray target = seg.get("encoder." + e.getKey());
+                target.set(e.getValue().toType(target.getDataType(), false).toByteBuffer());
+            }
+            return report;
+        }
+    }
 
     /** @return the number of encoder tensors filled */
     public static int fromCamRun(Parameters seg, Path camRun) {

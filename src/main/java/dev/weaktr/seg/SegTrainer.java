@@ -48,16 +48,33 @@ public final class SegTrainer {
 
     /**
      * @param seeds folder of {@code <id>.png} pseudo masks for every id of the split
-     * @param initFrom a CAM run whose backbone starts the encoder, or {@code null}
+     * @param init where the encoder starts: ImageNet weights, a CAM run's backbone, or random ({@link Init#NONE})
      */
     public Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
-            Path initFrom, Device device, boolean resume) {
-        return train(dataRoot, split, seeds, run, net, cfg, initFrom, device, resume, cfg.epochs());
+            Init init, Device device, boolean resume) {
+        return train(dataRoot, split, seeds, run, net, cfg, init, device, resume, cfg.epochs());
+    }
+
+    /** The encoder's starting point: {@code pretrained} (a weights file) or {@code camRun}, or neither. */
+    public record Init(Path pretrained, boolean strict, Path camRun) {
+        public static final Init NONE = new Init(null, false, null);
+
+        public static Init fromCamRun(Path camRun) {
+            return new Init(null, false, camRun);
+        }
+
+        String describe() {
+            return pretrained != null ? pretrained.toAbsolutePath().toString()
+                    : camRun != null ? "cam-run:" + camRun.toAbsolutePath() : null;
+        }
     }
 
     /** As {@link #train}, but returns after epoch {@code stopAfter} (as a killed run would, minus the kill). */
     Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
-            Path initFrom, Device device, boolean resume, int stopAfter) {
+            Init init, Device device, boolean resume, int stopAfter) {
+        if (init.pretrained() != null && init.camRun() != null) {
+            throw new WeaktrException("give either --pretrained or --init-from, not both");
+        }
         VocDataset data = VocDataset.open(dataRoot, split);
         checkSeeds(data, seeds);
         int steps = data.size() / cfg.batch();
@@ -65,7 +82,7 @@ public final class SegTrainer {
             throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size() + " images of split '" + split + "'");
         }
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
-                split, seeds.toAbsolutePath().toString(), initFrom == null ? null : initFrom.toAbsolutePath().toString(),
+                split, seeds.toAbsolutePath().toString(), init.describe(),
                 imagenet(true), imagenet(false));
         Path ckpt = run.resolve(Checkpoint.FILE);
         if (resume) {
@@ -89,8 +106,10 @@ public final class SegTrainer {
             if (resume) {
                 startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, sgd).get("epoch"));
                 console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
-            } else if (initFrom != null) {
-                console.printf("encoder initialised from %s (%d tensors)%n", initFrom, EncoderInit.fromCamRun(params, initFrom));
+            } else if (init.pretrained() != null) {
+                console.println(EncoderInit.fromPretrained(params, net, init.pretrained(), init.strict()).summary());
+            } else if (init.camRun() != null) {
+                console.printf("encoder initialised from %s (%d tensors)%n", init.camRun(), EncoderInit.fromCamRun(params, init.camRun()));
             }
             PolySchedule schedule = new PolySchedule(cfg.lr(), cfg.minLr(), cfg.power(), (long) steps * cfg.epochs());
             GradientClipping loss = new GradientClipping(cfg.startValue(), cfg.clipPatch(), cfg.gradientClip());

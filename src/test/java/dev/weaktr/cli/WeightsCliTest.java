@@ -1,5 +1,6 @@
 package dev.weaktr.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,32 @@ class WeightsCliTest {
         assertEquals(0, cli("train-cam", "--data", data.toString(), "--out", run.toString(), "--model", "cpu-demo",
                 "--epochs", "1", "--batch", "2", "--crop", "64", "--pretrained", deit.toString(), "--strict")[0]);
         assertEquals(deit.toAbsolutePath().toString(), CamRun.read(run).pretrained());
+    }
+
+    @Test
+    void retrainEncoderStartsFromPretrainedDeit() throws Exception {
+        Path deit = deitForCpuDemo("deit-seg.safetensors", false);
+        Path seeds = tmp.resolve("zero-seeds");
+        dev.weaktr.data.VocDataset ds = dev.weaktr.data.VocDataset.open(data, "train");
+        for (String id : ds.ids()) {
+            dev.weaktr.io.RgbImage img = ds.readImage(id);
+            dev.weaktr.io.LabelPng.write(seeds.resolve(id + ".png"),
+                    new dev.weaktr.io.LabelPng.LabelMap(new byte[img.width() * img.height()], img.width(), img.height()));
+        }
+        Path run = tmp.resolve("seg-pretrained");
+        // lr 0: the checkpoint holds exactly the initial weights
+        assertEquals(0, cli("retrain", "--data", data.toString(), "--seeds", seeds.toString(), "--out", run.toString(),
+                "--model", "cpu-demo", "--crop", "64", "--epochs", "1", "--batch", "2", "--lr", "0", "--min-lr", "0",
+                "--pretrained", deit.toString(), "--strict")[0]);
+        Map<String, float[]> file = SafeTensors.read(deit).tensors();
+        Map<String, float[]> ckpt = SafeTensors.read(run.resolve("checkpoint.safetensors")).tensors();
+        for (String k : new String[] {"blocks.0.attn.qkv.weight", "blocks.3.mlp.fc2.bias", "patch_embed.proj.weight",
+            "cls_token", "pos_embed", "norm.weight"}) {
+            assertArrayEquals(file.get(k), ckpt.get("encoder." + k), 0f, k);
+        }
+        assertUserError(cli("retrain", "--data", data.toString(), "--seeds", seeds.toString(), "--out",
+                tmp.resolve("seg-dist").toString(), "--model", "cpu-demo", "--crop", "64", "--epochs", "1", "--batch", "2",
+                "--pretrained", deitForCpuDemo("deit-seg-dist.safetensors", true).toString(), "--strict"), "'dist_token'");
     }
 
     @Test

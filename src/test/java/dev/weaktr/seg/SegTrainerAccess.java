@@ -13,6 +13,6 @@ public final class SegTrainerAccess {
         SegTrainConfig cfg = new SegTrainConfig(2, 4, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, true, 1.2, 16, 3,
                 SegAugmentConfig.official(64));
         new SegTrainer(new PrintStream(PrintStream.nullOutputStream())).train(data, "train", seeds, run,
-                SegmenterConfig.of(VitConfig.CPU_DEMO.withImageSize(64), 6), cfg, null, Device.cpu(), false, 1);
+                SegmenterConfig.of(VitConfig.CPU_DEMO.withImageSize(64), 6), cfg, SegTrainer.Init.NONE, Device.cpu(), false, 1);
     }
 }
