@@ -203,12 +203,24 @@ public final class CamTrainer {
             }
             double total = terms.total().getFloat();
             if (!Double.isFinite(total)) {
-                throw new WeaktrException("training diverged (loss = " + total + "); lower --lr");
+                throw new WeaktrException(String.format(java.util.Locale.ROOT,
+                        "training diverged (loss = %s: class-token %s, coarse %s, fine %s; input finite: %s); lower --lr",
+                        total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat(),
+                        allFinite(batch.images())));
             }
             return new double[] {total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat()};
         }
     }
 
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */
     private static CompletableFuture<Batch> prepare(VocDataset data, Augmentation aug, List<String> order, int from,
