@@ -108,7 +108,7 @@ public final class CamTrainer {
             List<Double> stepTimes = new ArrayList<>();
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
                 double lr = schedule.lrForEpoch(epoch);
-                EpochStats stats = runEpoch(model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
+                EpochStats stats = runEpoch(params, model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
                         manager, loader, progress);
                 lastLoss = stats.mean(0);
                 stepTimes.addAll(stats.stepSeconds);
@@ -121,6 +121,7 @@ public final class CamTrainer {
                 rec.put("loss_cls", stats.mean(1));
                 rec.put("loss_coarse", stats.mean(2));
                 rec.put("loss_fine", stats.mean(3));
+                rec.put("skipped_steps", stats.skipped);
                 rec.put("seconds", stats.seconds);
                 log.append(rec);
             }
@@ -149,6 +150,7 @@ public final class CamTrainer {
     private static final class EpochStats {
         final double[] sums = new double[4];
         int steps;
+        int skipped;
         double seconds;
         final List<Double> stepSeconds = new ArrayList<>();
 
@@ -160,13 +162,17 @@ public final class CamTrainer {
     /** One prepared mini-batch: images [B, 3, S, S] and targets [B, C], as flat arrays. */
     private record Batch(float[] images, float[] targets, int size) {}
 
-    private EpochStats runEpoch(WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
+    /** Non-finite steps tolerated in a row before training stops with an error. */
+    static final int MAX_CONSECUTIVE_SKIPS = 10;
+
+    private EpochStats runEpoch(Parameters params, WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
             CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
             Progress progress) {
         SplittableRandom epochRng = Batches.epochStream(cfg.seed(), epoch);
         List<String> order = Batches.shuffled(data.ids(), epochRng);
         SplittableRandom dropPathRng = epochRng.split();
         EpochStats stats = new EpochStats();
+        int consecutiveSkips = 0;
         long t0 = System.nanoTime();
         CompletableFuture<Batch> next = prepare(data, aug, order, 0, cfg.batch(), epochRng, loader);
         for (int s = 0; s < steps; s++) {
@@ -176,6 +182,19 @@ public final class CamTrainer {
                 next = prepare(data, aug, order, (s + 1) * cfg.batch(), cfg.batch(), epochRng, loader);
             }
             double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
+            if (!Double.isFinite(terms[0]) || !params.gradientsFinite()) {
+                // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
+                params.zeroGradients();
+                stats.skipped++;
+                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                    throw new WeaktrException(String.format(java.util.Locale.ROOT,
+                            "training diverged: %d steps in a row had a non-finite loss (class-token %s, coarse %s, "
+                                    + "fine %s; input finite: %s); lower --lr", consecutiveSkips, terms[1], terms[2],
+                            terms[3], allFinite(batch.images())));
+                }
+                continue;
+            }
+            consecutiveSkips = 0;
             adam.update(lr);
             for (int i = 0; i < 4; i++) {
                 stats.sums[i] += terms[i];
@@ -202,12 +221,6 @@ public final class CamTrainer {
                 gc.backward(terms.total());
             }
             double total = terms.total().getFloat();
-            if (!Double.isFinite(total)) {
-                throw new WeaktrException(String.format(java.util.Locale.ROOT,
-                        "training diverged (loss = %s: class-token %s, coarse %s, fine %s; input finite: %s); lower --lr",
-                        total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat(),
-                        allFinite(batch.images())));
-            }
             return new double[] {total, terms.classToken().getFloat(), terms.coarse().getFloat(), terms.fine().getFloat()};
         }
     }

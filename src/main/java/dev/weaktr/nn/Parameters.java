@@ -190,6 +190,35 @@ public final class Parameters implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sets every gradient to zero by overwriting its bytes (works on NaN/inf gradients, where g − g does not);
+     * used when a non-finite step is skipped.
+     */
+    public void zeroGradients() {
+        for (NDArray t : tensors.values()) {
+            if (t.hasGradient()) {
+                try (NDArray g = t.getGradient()) {
+                    g.set(java.nio.ByteBuffer.allocate((int) g.size() * g.getDataType().getNumOfBytes()));
+                }
+            }
+        }
+    }
+
+    /** Whether every gradient is finite (one reduction over all of them, as AMP's GradScaler checks). */
+    public boolean gradientsFinite() {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray total = null;
+            for (NDArray t : tensors.values()) {
+                if (t.hasGradient()) {
+                    NDArray s = t.getGradient().abs().sum();
+                    total = total == null ? s : total.add(s);
+                }
+            }
+            return total == null || Float.isFinite(total.toType(DataType.FLOAT32, false).getFloat());
+        }
+    }
+
     public long count() {
         long n = 0;
         for (NDArray t : tensors.values()) {

@@ -118,7 +118,7 @@ public final class SegTrainer {
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
-                last = runEpoch(model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
+                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("epoch", epoch + 1);
@@ -158,7 +158,7 @@ public final class SegTrainer {
     private record Batch(float[] images, byte[] labels, int size) {}
 
     /** Returns {mean loss, mean kept fraction} of the epoch. */
-    private double[] runEpoch(Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
+    private double[] runEpoch(Parameters params, Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
             SegAugmentation aug, SegTrainConfig cfg, int epoch, int steps, PolySchedule schedule, NDManager manager,
             ExecutorService loader, JsonLog log, Progress progress) {
         SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
@@ -166,6 +166,7 @@ public final class SegTrainer {
         List<String> order = Batches.shuffled(data.ids(), rng);
         SplittableRandom dropPath = rng.split();
         double lossSum = 0, keptSum = 0;
+        int consecutiveSkips = 0;
         CompletableFuture<Batch> next = prepare(data, seeds, aug, order, 0, cfg.batch(), rng, loader);
         for (int s = 0; s < steps; s++) {
             Batch batch = next.join();
@@ -174,6 +175,14 @@ public final class SegTrainer {
             }
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
+            if (!Double.isFinite(r.meanLoss()) || !params.gradientsFinite()) { // skipped, as an AMP GradScaler would
+                params.zeroGradients();
+                if (++consecutiveSkips >= 10) {
+                    throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss; lower --lr");
+                }
+                continue;
+            }
+            consecutiveSkips = 0;
             sgd.update(lr);
             lossSum += r.meanLoss();
             keptSum += r.keptFraction();
@@ -199,9 +208,6 @@ public final class SegTrainer {
                 NDArray logits = model.forward(x, dropPath, false).get(0);
                 r = loss.apply(logits, batch.labels());
                 gc.backward(r.loss());
-            }
-            if (!Double.isFinite(r.meanLoss())) {
-                throw new WeaktrException("retraining diverged (loss = " + r.meanLoss() + "); lower --lr");
             }
             return r;
         }
