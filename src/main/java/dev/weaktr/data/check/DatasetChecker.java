@@ -32,6 +32,7 @@ public final class DatasetChecker {
     private final Parallel parallel;
     private final ImportProgress progress;
     private final List<Finding> findings = new ArrayList<>();
+    private final Set<String> reportedLabels = new java.util.HashSet<>();
 
     private DatasetChecker(Path root, int threads, ImportProgress progress) {
         this.root = root;
@@ -283,8 +284,9 @@ public final class DatasetChecker {
         int negatives = 0, multi = 0;
         for (String id : ids) {
             int[] l = labels.get(id);
+            boolean first = reportedLabels.add(id); // an id in several splits is reported once
             if (l == null) {
-                if (fromFile) {
+                if (fromFile && first) {
                     add(Problem.NO_LABEL_LINE, id, "in " + split + " but not in " + VocDataset.LABELS_FILE);
                 }
                 continue;
@@ -294,7 +296,9 @@ public final class DatasetChecker {
             }
             if (l.length == 0) {
                 negatives++;
-                add(Problem.NEGATIVE_IMAGE, id, "no class (" + split + ")");
+                if (first) {
+                    add(Problem.NEGATIVE_IMAGE, id, "no class");
+                }
             }
             multi += l.length > 1 ? 1 : 0;
         }
