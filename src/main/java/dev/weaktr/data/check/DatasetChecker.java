@@ -97,12 +97,12 @@ public final class DatasetChecker {
     private Map<String, List<String>> readSplits(Path lists, String split) {
         List<Path> files = new ArrayList<>();
         if (split != null) {
-            Path f = lists.resolve(split + ".txt");
-            if (Files.isRegularFile(f)) {
-                files.add(f);
-            } else {
-                add(Problem.LAYOUT, f.toString(), "split '" + split + "' not found");
-            }
+            // VOC's augmented split may be called train_aug or trainaug, as VocDataset accepts
+            List<String> names = split.equals("train_aug") || split.equals("trainaug")
+                    ? List.of("train_aug", "trainaug") : List.of(split);
+            names.stream().map(n -> lists.resolve(n + ".txt")).filter(Files::isRegularFile).findFirst()
+                    .ifPresentOrElse(files::add,
+                            () -> add(Problem.LAYOUT, lists.resolve(split + ".txt").toString(), "split '" + split + "' not found"));
         } else if (Files.isDirectory(lists)) {
             try (Stream<Path> s = Files.list(lists)) {
                 s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().forEach(files::add);

@@ -62,7 +62,7 @@ final class CsvRecords {
                     countLine(c);
                     field.append((char) c);
                 }
-            } else if (c == ',' ) {
+            } else if (c == ',') {
                 fields.add(field.toString());
                 field.setLength(0);
                 wasQuoted = false;

@@ -183,6 +183,16 @@ class DatasetCheckerTest {
     }
 
     @Test
+    void vocAugmentedSplitAliasAndMissingSplit() throws IOException {
+        Path d = clean();
+        Files.move(d.resolve("ImageSets/Segmentation/train.txt"), d.resolve("ImageSets/Segmentation/trainaug.txt"));
+        assertEquals(Map.of(), counts(DatasetChecker.check(d, "train_aug", 1, ImportProgress.NONE)));
+        CheckReport r = DatasetChecker.check(d, "test", 1, ImportProgress.NONE);
+        assertEquals(Map.of(Problem.LAYOUT, 1), counts(r));
+        assertTrue(r.headline().get(1).contains("split 'test' not found"), r.headline().toString());
+    }
+
+    @Test
     void maskValuesOutsideTheClassesAreErrors() throws IOException {
         Path d = clean();
         writeMask(d.resolve("SegmentationClass/a.png"), 8, 6, 7);
