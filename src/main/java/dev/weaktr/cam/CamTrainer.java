@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.data.Augmentation;
 import dev.weaktr.data.VocDataset;
+import dev.weaktr.data.check.DatasetChecker;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.AdamW;
@@ -64,6 +65,7 @@ public final class CamTrainer {
      */
     public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
             Device device, boolean resume, Pretrained pretrained) {
+        DatasetChecker.requireTrainable(dataRoot, split, console);
         VocDataset data = VocDataset.open(dataRoot, split);
         data.notices().forEach(n -> console.println("note: " + n));
         if (data.classes().numForeground() != net.numClasses()) {

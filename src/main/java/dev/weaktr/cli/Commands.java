@@ -10,6 +10,7 @@ final class Commands {
         return List.of(
                 new SynthCommand(),
                 new CocoImportCommand(),
+                new DatasetCommand(),
                 new TrainCamCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),

@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * One split of a dataset in the generalised PASCAL VOC 2012 layout:
@@ -326,22 +321,8 @@ public final class VocDataset {
         return map;
     }
 
-    /** Width and height from the image header, without decoding the pixels. */
+    /** Width and height as displayed (EXIF orientation applied), from the header, without decoding the pixels. */
     static int[] imageSize(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new WeaktrException("cannot decode image " + file + ": not a JPEG, PNG, BMP or GIF file");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException e) {
-            throw new WeaktrException("cannot decode image " + file + ": " + e.getMessage(), e);
-        }
+        return ImageFiles.displaySize(file);
     }
 }

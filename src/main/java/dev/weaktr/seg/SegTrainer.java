@@ -75,6 +75,7 @@ public final class SegTrainer {
         if (init.pretrained() != null && init.camRun() != null) {
             throw new WeaktrException("give either --pretrained or --init-from, not both");
         }
+        dev.weaktr.data.check.DatasetChecker.requireTrainable(dataRoot, split, console);
         VocDataset data = VocDataset.open(dataRoot, split);
         checkSeeds(data, seeds);
         int steps = data.size() / cfg.batch();
