@@ -124,6 +124,9 @@ public final class CamTrainer {
                 rec.put("loss_coarse", stats.mean(2));
                 rec.put("loss_fine", stats.mean(3));
                 rec.put("skipped_steps", stats.skipped);
+                if (stats.lastSkipReason != null) {
+                    rec.put("last_skip", "non-finite gradient in " + stats.lastSkipReason);
+                }
                 rec.put("seconds", stats.seconds);
                 log.append(rec);
             }
@@ -153,6 +156,7 @@ public final class CamTrainer {
         final double[] sums = new double[4];
         int steps;
         int skipped;
+        String lastSkipReason;
         double seconds;
         final List<Double> stepSeconds = new ArrayList<>();
 
@@ -184,10 +188,12 @@ public final class CamTrainer {
                 next = prepare(data, aug, order, (s + 1) * cfg.batch(), cfg.batch(), epochRng, loader);
             }
             double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
-            if (!Double.isFinite(terms[0]) || !params.gradientsFinite()) {
+            List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
+            if (!badGradients.isEmpty()) {
                 // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
                 params.zeroGradients();
                 stats.skipped++;
+                stats.lastSkipReason = badGradients.subList(0, Math.min(3, badGradients.size())).toString();
                 if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                     throw new WeaktrException(String.format(java.util.Locale.ROOT,
                             "training diverged: %d steps in a row had a non-finite loss (class-token %s, coarse %s, "

@@ -198,24 +198,34 @@ public final class Parameters implements AutoCloseable {
         for (NDArray t : tensors.values()) {
             if (t.hasGradient()) {
                 try (NDArray g = t.getGradient()) {
-                    g.set(java.nio.ByteBuffer.allocate((int) g.size() * g.getDataType().getNumOfBytes()));
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // in-place fill: NaN-safe, unlike g - g
                 }
             }
         }
     }
 
-    /** Whether every gradient is finite (one reduction over all of them, as AMP's GradScaler checks). */
-    public boolean gradientsFinite() {
+    /**
+     * The names of the parameters whose gradient holds NaN or infinity; empty when all are finite (one
+     * reduction over all gradients in the common case, as AMP's GradScaler checks).
+     */
+    public java.util.List<String> nonFiniteGradients() {
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();
+            Map<String, Float> sums = new LinkedHashMap<>();
             NDArray total = null;
-            for (NDArray t : tensors.values()) {
-                if (t.hasGradient()) {
-                    NDArray s = t.getGradient().abs().sum();
+            Map<String, NDArray> parts = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+                if (e.getValue().hasGradient()) {
+                    NDArray s = e.getValue().getGradient().abs().sum();
+                    parts.put(e.getKey(), s);
                     total = total == null ? s : total.add(s);
                 }
             }
-            return total == null || Float.isFinite(total.toType(DataType.FLOAT32, false).getFloat());
+            if (total == null || Float.isFinite(total.toType(DataType.FLOAT32, false).getFloat())) {
+                return java.util.List.of();
+            }
+            parts.forEach((k, v) -> sums.put(k, v.toType(DataType.FLOAT32, false).getFloat()));
+            return sums.entrySet().stream().filter(e -> !Float.isFinite(e.getValue())).map(Map.Entry::getKey).toList();
         }
     }
 

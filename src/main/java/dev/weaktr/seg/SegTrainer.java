@@ -176,7 +176,7 @@ public final class SegTrainer {
             }
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
-            if (!Double.isFinite(r.meanLoss()) || !params.gradientsFinite()) { // skipped, as an AMP GradScaler would
+            if (!Double.isFinite(r.meanLoss()) || !params.nonFiniteGradients().isEmpty()) { // skipped, as AMP's GradScaler would
                 params.zeroGradients();
                 if (++consecutiveSkips >= 10) {
                     throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss; lower --lr");
