@@ -22,7 +22,6 @@ import dev.weaktr.train.JsonLog;
 import dev.weaktr.train.Progress;
 import dev.weaktr.weights.PretrainedInit;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,11 +79,9 @@ public final class CamTrainer {
         CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),
                 pretrained == null ? null : pretrained.file().toAbsolutePath().toString());
-        Path ckpt = run.resolve(Checkpoint.FILE);
+        Path ckpt = Checkpoint.forRun(run, resume);
         if (resume) {
             checkResumable(run, manifest);
-        } else if (Files.exists(ckpt)) {
-            throw new WeaktrException(run + " already holds a trained run; pass --resume to continue it, or choose a new --out");
         }
         manifest.write(run);
         long t0 = System.nanoTime();
@@ -137,9 +134,6 @@ public final class CamTrainer {
     }
 
     private static void checkResumable(Path run, CamRun manifest) {
-        if (!Files.exists(run.resolve(Checkpoint.FILE))) {
-            throw new WeaktrException("--resume: " + run + " has no " + Checkpoint.FILE + " to resume from");
-        }
         CamRun previous = CamRun.read(run);
         if (!previous.net().equals(manifest.net()) || !previous.classes().equals(manifest.classes())) {
             throw new WeaktrException("--resume: " + run + " was trained with " + previous.net() + " on classes "

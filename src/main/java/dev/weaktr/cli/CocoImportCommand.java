@@ -55,7 +55,7 @@ final class CocoImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String splitName = split != null ? split : CocoImportConfig.defaultSplit(annotations);
         CocoImportConfig config = new CocoImportConfig(images, annotations, out, splitName, rawIds, copy, threads);
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ProgressLine progress = new ProgressLine(err, "coco-import");
         CocoImportReport report = CocoImporter.run(config, progress);
         progress.finish();
         PrintWriter outW = spec.commandLine().getOut();
@@ -71,35 +71,5 @@ final class CocoImportCommand implements Callable<Integer> {
         outW.println(report.summary());
         outW.flush();
         return 0;
-    }
-
-    /** A one-line counter on stderr, redrawn at most every 200 ms. */
-    private static final class ConsoleProgress implements ImportProgress {
-        private final PrintWriter err;
-        private long last;
-        private boolean printed;
-
-        ConsoleProgress(PrintWriter err) {
-            this.err = err;
-        }
-
-        @Override
-        public synchronized void update(String phase, long done, long total) {
-            long now = System.nanoTime();
-            if (done != total && now - last < 200_000_000L) {
-                return;
-            }
-            last = now;
-            printed = true;
-            err.print("\rcoco-import: " + phase + " " + done + (total >= 0 ? "/" + total : " annotations"));
-            err.flush();
-        }
-
-        synchronized void finish() {
-            if (printed) {
-                err.println();
-                err.flush();
-            }
-        }
     }
 }

@@ -85,15 +85,13 @@ public final class SegTrainer {
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
                 split, seeds.toAbsolutePath().toString(), init.describe(),
                 imagenet(true), imagenet(false));
-        Path ckpt = run.resolve(Checkpoint.FILE);
+        Path ckpt = Checkpoint.forRun(run, resume);
         if (resume) {
             SegRun previous = SegRun.read(run);
             if (!previous.net().equals(net) || !previous.train().equals(cfg)) {
                 throw new WeaktrException("--resume: " + run + " was trained with other settings (" + previous.net() + ", "
                         + previous.train() + "); resume with the same flags");
             }
-        } else if (Files.exists(ckpt)) {
-            throw new WeaktrException(run + " already holds a trained run; pass --resume to continue it, or choose a new --out");
         }
         manifest.write(run);
         long t0 = System.nanoTime();

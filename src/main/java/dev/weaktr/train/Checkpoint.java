@@ -19,6 +19,21 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
+    /**
+     * The checkpoint path of {@code run}, after checking it fits the command: a new run must not overwrite a
+     * trained one, and {@code --resume} needs a checkpoint to continue from.
+     */
+    public static Path forRun(Path run, boolean resume) {
+        Path ckpt = run.resolve(FILE);
+        if (resume && !java.nio.file.Files.exists(ckpt)) {
+            throw new WeaktrException("--resume: " + run + " has no " + FILE + " to resume from");
+        }
+        if (!resume && java.nio.file.Files.exists(ckpt)) {
+            throw new WeaktrException(run + " already holds a trained run; pass --resume to continue it, or choose a new --out");
+        }
+        return ckpt;
+    }
+
     public static void save(Path file, Parameters params, Optimizer optimizer, int epochsDone, Map<String, String> extra) {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
