@@ -55,7 +55,8 @@ public final class VisionTransformer {
         this.posEmbed = p.truncNormal("pos_embed", 0.02, 1, classTokens + (long) g * g, d);
         for (int i = 0; i < config.depth(); i++) {
             double dpr = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
-            blocks.add(new Block(p, "blocks." + i, d, config.heads(), config.mlpHidden(), true, config.layerNormEps(), dpr));
+            blocks.add(new Block(p, "blocks." + i, d, config.heads(), config.mlpHidden(), true, config.layerNormEps(), dpr,
+                    0f, config.blocks()));
         }
         this.norm = new LayerNorm(p, "norm", d, config.layerNormEps());
     }
@@ -83,8 +84,10 @@ public final class VisionTransformer {
         NDArray cls = clsToken.broadcast(b, classTokens, d);
         x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
         List<Attention.Output> layers = new ArrayList<>(blocks.size());
+        RotaryEmbedding.Table rope = config.blocks().rope()
+                ? RotaryEmbedding.table(x.getManager(), h, w, config.headDim(), x.getDataType()) : null;
         for (Block block : blocks) {
-            Block.Output o = block.forward(x, rng, tap);
+            Block.Output o = block.forward(x, rng, tap, rope);
             layers.add(o.attention());
             x = o.tokens();
         }
