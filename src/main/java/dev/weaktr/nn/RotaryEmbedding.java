@@ -92,7 +92,8 @@ public final class RotaryEmbedding {
         long[] pairs = java.util.Arrays.copyOf(s, s.length + 1);
         pairs[s.length - 1] = s[s.length - 1] / 2;
         pairs[s.length] = 2;
-        NDList xy = t.reshape(new Shape(pairs)).split(2, -1);
-        return xy.get(1).neg().concat(xy.get(0), -1).reshape(t.getShape());
+        int last = s.length; // DJL's split/concat take non-negative axes
+        NDList xy = t.reshape(new Shape(pairs)).split(2, last);
+        return xy.get(1).neg().concat(xy.get(0), last).reshape(t.getShape());
     }
 }

@@ -18,7 +18,8 @@ public final class SwiGlu implements FeedForward {
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
-        NDList halves = w12.forward(x).split(2, -1);
+        NDArray h = w12.forward(x);
+        NDList halves = h.split(2, h.getShape().dimension() - 1);
         NDArray gate = halves.get(0);
         NDArray silu = gate.mul(gate.getNDArrayInternal().sigmoid());
         return w3.forward(silu.mul(halves.get(1)));
