@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * DeiT). Parameter names follow timm: {@code cls_token [1, T, D]}, {@code pos_embed [1, T + g², D]},
  * {@code patch_embed.proj.{weight,bias}}, {@code blocks.i.*}, {@code norm.*}.
  *
+ * <p>The blocks follow {@link VitConfig#blocks()}: plain (DeiT/ViT), DINOv2 (LayerScale) or EVA-02 (SwiGLU, q/v bias,
+ * 2-D rotary embedding built for each forward's patch grid), backbones-spec §3.
+ *
  * <p>{@link #forward} returns every block's output; WeakTr's CAM model does not apply the final
  * {@code norm} (spec §6.1), so the caller decides.
  */

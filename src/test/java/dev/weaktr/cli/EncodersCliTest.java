@@ -83,6 +83,27 @@ class EncodersCliTest {
         assertTrue(SafeTensors.read(run.resolve("checkpoint.safetensors")).tensors().containsKey("encoder.blocks.1.ls2.gamma"));
     }
 
+    /** run.json files written before the encoders existed have neither field: plain blocks, ImageNet statistics. */
+    @Test
+    void olderRunJsonReadsAsPlainImagenet() throws Exception {
+        Path run = tmp.resolve("eva");
+        if (!java.nio.file.Files.exists(run.resolve("run.json"))) {
+            retrainSmokeEva02TinyRecordsClipStatsAndPredicts();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(run.resolve("run.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode net = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("net");
+        net.remove("normalization");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) net.get("encoder")).remove("blocks");
+        Path old = tmp.resolve("old-run");
+        java.nio.file.Files.createDirectories(old);
+        json.writeValue(old.resolve("run.json").toFile(), root);
+        SegRun m = SegRun.read(old);
+        assertEquals(dev.weaktr.nn.BlockStyle.PLAIN, m.net().encoder().blocks());
+        assertEquals(ImageStats.IMAGENET, m.net().normalization());
+    }
+
     @Test
     void eva02RunsOnNonSquareGridsOtherThanItsCrop() {
         SegmenterConfig net = SegmenterConfig.of(VitConfig.EVA02_TINY.withImageSize(64).withDepth(2), 3);
