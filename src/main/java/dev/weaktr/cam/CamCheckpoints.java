@@ -82,7 +82,7 @@ public final class CamCheckpoints {
     private static void requireCamCheckpoint(WeightFile w) {
         if (w.tensors().keySet().stream().anyMatch(k -> k.startsWith("encoder.") || k.startsWith("decoder."))) {
             throw new WeaktrException(w.file() + " is a segmentation (retraining-stage) checkpoint (encoder./decoder. keys); "
-                    + "import it with --kind seg, which arrives with the retraining model");
+                    + "import it with --kind seg");
         }
         for (String k : List.of("cls_token", "pos_embed", "head.weight")) {
             if (!w.has(k)) {

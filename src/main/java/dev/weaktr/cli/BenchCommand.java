@@ -2,6 +2,7 @@ package dev.weaktr.cli;
 
 import dev.weaktr.cam.CamBenchmark;
 import dev.weaktr.nn.VitConfig;
+import dev.weaktr.seg.SegBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +14,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the CAM phase: bare forward+backward vs the full train step, and CAM inference images/s.")
+        description = "Benchmark the CAM phase (bare forward+backward vs the full train step, CAM inference images/s) and, with --encoders, each retraining encoder (fwd+bwd and inference at 480x480, batch 1).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--models", split = ",", defaultValue = "cpu-demo,deit-small", description = "presets to time. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--models", split = ",", description = "CAM-phase presets to time (default: cpu-demo,deit-small unless only --encoders is given)")
     List<String> models;
+
+    @Option(names = "--encoders", split = ",", description = "retraining encoders to time inside the Segmenter at --seg-size, batch 1, "
+            + "e.g. deit-small,vit-small,dinov2-small,eva02-small,eva02-tiny")
+    List<String> encoders;
+
+    @Option(names = "--seg-size", defaultValue = "480", description = "Segmenter input size for --encoders. Default: ${DEFAULT-VALUE}")
+    int segSize;
 
     @Option(names = "--steps", defaultValue = "8", description = "timed steps per measurement (after 2 warm-up steps). Default: ${DEFAULT-VALUE}")
     int steps;
@@ -32,15 +40,38 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (encoders != null) {
+            List<SegBenchmark.Row> segRows = new ArrayList<>();
+            for (String name : encoders) {
+                segRows.add(SegBenchmark.run(VitConfig.preset(name), segSize, steps, device.resolve()));
+                System.err.printf(Locale.ROOT, "%s: done%n", name);
+            }
+            System.out.println(encoderTable(segRows, Runtime.getRuntime().availableProcessors(), device.resolve().toString()));
+            if (models == null) {
+                return 0;
+            }
+        }
+        List<String> camModels = models != null ? models : List.of("cpu-demo", "deit-small");
         Path dir = work != null ? work : Files.createTempDirectory("weaktr-bench");
         List<CamBenchmark.Row> rows = new ArrayList<>();
-        for (String name : models) {
+        for (String name : camModels) {
             VitConfig vit = VitConfig.preset(name);
             int b = batch != null ? batch : name.equals("cpu-demo") ? 16 : 8;
             rows.add(CamBenchmark.run(vit, vit.imageSize(), b, steps, dir, device.resolve(), System.err));
         }
         System.out.println(table(rows, Runtime.getRuntime().availableProcessors()));
         return 0;
+    }
+
+    static String encoderTable(List<SegBenchmark.Row> rows, int cores, String device) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Retraining encoders in the Segmenter (%s, %d cores, medians, random weights)%n", device, cores));
+        s.append("| encoder | input | batch | fwd+bwd (ms) | inference (img/s) |\n|---|---|---|---|---|\n");
+        for (SegBenchmark.Row r : rows) {
+            s.append(String.format(Locale.ROOT, "| %s | %d px | %d | %.0f | %.2f |%n", r.encoder(), r.size(), r.batch(),
+                    r.fwdBwdMs(), r.imagesPerSecond()));
+        }
+        return s.toString();
     }
 
     static String table(List<CamBenchmark.Row> rows, int cores) {

@@ -4,13 +4,15 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.CamCheckpoints;
 import dev.weaktr.data.ClassList;
 import dev.weaktr.nn.VitConfig;
+import dev.weaktr.seg.SegCheckpoints;
+import dev.weaktr.seg.SegmenterConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Turn an official WeakTr checkpoint (.pth or safetensors) into a weaktr run folder (RUN/{run.json,checkpoint.safetensors}).")
+        description = "Turn an official WeakTr checkpoint (.pth or safetensors) into a weaktr run folder (RUN/{run.json,checkpoint.safetensors}): --kind cam (CAM stage) or seg (released retraining checkpoints: DeiT-S, ViT-S, DINOv2-S, EVA-02-S).")
 final class ImportCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, description = "checkpoint file, e.g. checkpoint_best_mIoU.pth")
     Path from;
@@ -24,7 +26,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "class list file (background first, one per line); default PASCAL VOC when the checkpoint has 20 class tokens")
     Path classes;
 
-    @Option(names = "--model", defaultValue = "deit-small", description = "backbone preset: deit-small | deit-tiny | cpu-demo. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"--model", "--encoder"}, description = "backbone preset. cam: deit-small (default) | deit-tiny | cpu-demo; "
+            + "seg: recognised from the keys for dinov2-small / eva02-small / eva02-tiny, required for a plain ViT: "
+            + "deit-small (WeakTr) or vit-small (WeakTr†)")
     String model;
 
     @Option(names = "--fusion", defaultValue = "auto", description = "auto (aaf-feat if the file has attn_feat_ffn keys, else aaf) | aaf | aaf-feat | mean-sum. Default: ${DEFAULT-VALUE}")
@@ -39,21 +43,32 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (kind.equals("seg")) {
-            throw new WeaktrException("--kind seg: importing segmentation (retraining-stage) checkpoints arrives with the "
-                    + "retraining model; this version imports CAM checkpoints (--kind cam)");
+            return importSeg();
         }
         if (!kind.equals("cam")) {
             throw new WeaktrException("unknown --kind '" + kind + "'; expected cam or seg");
         }
         ClassList names = classes == null ? null : ClassList.read(classes);
         CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,
-                new CamCheckpoints.ImportOptions(VitConfig.preset(model), fusion, aafPool, names, strict));
+                new CamCheckpoints.ImportOptions(VitConfig.preset(model == null ? "deit-small" : model), fusion, aafPool, names, strict));
         for (String k : r.unexpected()) {
             System.out.println("note: ignored tensor '" + k + "' (no place for it in the model)");
         }
         System.out.printf("imported %s: %s, fusion %s (pool %s), %d classes, grid %dx%d -> %s%n", from,
                 r.net().backbone().name(), r.net().fusion(), r.net().aaf().pool(), r.net().numClasses(),
                 r.net().backbone().gridSize(), r.net().backbone().gridSize(), r.run());
+        return 0;
+    }
+
+    /** A released retraining checkpoint (backbones-spec §6.6) → a segmentation run folder. */
+    private Integer importSeg() {
+        ClassList names = classes == null ? null : ClassList.read(classes);
+        SegCheckpoints.Imported r = SegCheckpoints.importOfficial(from, out, model, names, strict);
+        r.notes().forEach(n -> System.out.println("note: " + n));
+        SegmenterConfig net = r.net();
+        System.out.printf("imported %s: %s encoder (depth %d), %d classes, crop %d, normalisation %s, %d tensors dropped -> %s%n",
+                from, net.encoder().name(), net.encoder().depth(), net.numClasses(), net.encoder().imageSize(),
+                net.normalization(), r.dropped().size(), r.run());
         return 0;
     }
 }

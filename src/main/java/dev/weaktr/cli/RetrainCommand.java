@@ -29,8 +29,13 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "train", description = "training split. Default: ${DEFAULT-VALUE}")
     String split;
 
-    @Option(names = "--model", defaultValue = "deit-small", description = "encoder: cpu-demo | deit-tiny | deit-small. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"--encoder", "--model"}, defaultValue = "deit-small",
+            description = "encoder: deit-small | vit-small | dinov2-small | eva02-small | eva02-tiny | deit-tiny | cpu-demo"
+                    + " (its input normalisation is recorded in run.json). Default: ${DEFAULT-VALUE}")
     String model;
+
+    @Option(names = "--depth", description = "encoder blocks (default: the preset's 12; fewer for smoke runs)")
+    Integer depth;
 
     @Option(names = "--decoder", defaultValue = "gradient-clip", description = "gradient-clip (WeakTr) | naive (plain mean CE). Default: ${DEFAULT-VALUE}")
     String decoder;
@@ -71,7 +76,8 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", description = "start the encoder from this CAM run's backbone (weaktr train-cam output)")
     Path initFrom;
 
-    @Option(names = "--pretrained", description = "ImageNet ViT weights for the encoder (timm/DeiT names; safetensors or .pth)")
+    @Option(names = "--pretrained", description = "the encoder's published weights: DeiT (timm names), AugReg ViT-S .npz, "
+            + "dinov2_vits14_pretrain.pth, eva02_*_pt_in21k_p14.pt, or timm's safetensors of the same (docs/encoders.md)")
     Path pretrained;
 
     @Option(names = "--strict", description = "with --pretrained: fail on missing or unexpected keys")
@@ -95,6 +101,12 @@ final class RetrainCommand implements Callable<Integer> {
             throw new WeaktrException("--epochs and --batch must be at least 1 and --crop at least 16");
         }
         VitConfig vit = VitConfig.preset(model).withImageSize(crop);
+        if (depth != null) {
+            if (depth < 1) {
+                throw new WeaktrException("--depth must be at least 1");
+            }
+            vit = vit.withDepth(depth);
+        }
         int classes = VocDataset.open(data, split).classes().size();
         SegmenterConfig net = SegmenterConfig.of(vit, classes);
         SegAugmentConfig aug = SegAugmentConfig.official(crop);

@@ -29,10 +29,23 @@ public final class Normalize {
 
     /** Writes {@code [3, H, W]} row-major into {@code out} from {@code offset} (e.g. one slot of a batch). */
     public static void toChw(RgbImage img, float[] out, int offset) {
+        toChw(img, out, offset, MEAN, STD);
+    }
+
+    /** {@code [3, H, W]} with other statistics (0–1 scale, RGB), e.g. an encoder's {@link ImageStats}. */
+    public static float[] toChw(RgbImage img, double[] mean, double[] std) {
+        float[] out = new float[3 * img.width() * img.height()];
+        float[] m = {(float) mean[0], (float) mean[1], (float) mean[2]};
+        float[] s = {(float) std[0], (float) std[1], (float) std[2]};
+        toChw(img, out, 0, m, s);
+        return out;
+    }
+
+    private static void toChw(RgbImage img, float[] out, int offset, float[] mean, float[] std) {
         int plane = img.width() * img.height();
         byte[] rgb = img.rgb();
         for (int c = 0; c < 3; c++) {
-            float m = MEAN[c], s = STD[c];
+            float m = mean[c], s = std[c];
             int base = offset + c * plane;
             for (int i = 0; i < plane; i++) {
                 out[base + i] = ((rgb[3 * i + c] & 0xff) / 255f - m) / s;

@@ -77,8 +77,17 @@ public final class Npy {
         if (!Files.isRegularFile(file)) {
             throw new WeaktrException("missing .npy file: " + file);
         }
-        try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            return read(raw, file.toString());
+        } catch (IOException e) {
+            throw new WeaktrException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one float32/float64 C-order array from a stream (a file or an entry of an .npz); {@code label} names it. */
+    public static FloatArray read(InputStream raw, String label) {
+        String file = label;
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
             byte[] magic = new byte[6];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {

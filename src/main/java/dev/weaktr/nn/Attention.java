@@ -1,6 +1,7 @@
 package dev.weaktr.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
 /**
@@ -10,6 +11,8 @@ import ai.djl.ndarray.NDList;
  */
 public final class Attention {
     private final Linear qkv;
+    private final NDArray qBias; // EVA-02 (backbones-spec §3.3): [D], null otherwise
+    private final NDArray vBias;
     private final Linear proj;
     private final int heads;
     private final float scale;
@@ -23,7 +26,17 @@ public final class Attention {
 
     /** @param dropout rate of attention-probability and projection dropout (0 for the CAM model, 0.1 in Segmenter's decoder) */
     public Attention(Parameters p, String name, int dim, int heads, boolean qkvBias, float dropout) {
-        this.qkv = new Linear(p, name + ".qkv", dim, 3 * dim, qkvBias);
+        this(p, name, dim, heads, qkvBias, false, dropout);
+    }
+
+    /**
+     * @param qvBias EVA-02's split bias (backbones-spec §3.3): {@code qkv} has no bias; {@code q_bias} and
+     *     {@code v_bias} (zeros) are added to q and v, k gets none. Overrides {@code qkvBias}.
+     */
+    public Attention(Parameters p, String name, int dim, int heads, boolean qkvBias, boolean qvBias, float dropout) {
+        this.qkv = new Linear(p, name + ".qkv", dim, 3 * dim, qkvBias && !qvBias);
+        this.qBias = qvBias ? p.constant(name + ".q_bias", 0f, dim) : null;
+        this.vBias = qvBias ? p.constant(name + ".v_bias", 0f, dim) : null;
         this.proj = new Linear(p, name + ".proj", dim, dim, true);
         this.heads = heads;
         this.scale = (float) Math.pow(dim / (double) heads, -0.5);
@@ -37,13 +50,25 @@ public final class Attention {
      * @param training applies dropout (libtorch's RNG, seeded per epoch by the trainer)
      */
     public Output forward(NDArray x, AttentionTap tap, boolean training) {
+        return forward(x, tap, training, null);
+    }
+
+    /** @param rope rotary table for the patch tokens (EVA-02, backbones-spec §3.4), or {@code null} */
+    public Output forward(NDArray x, AttentionTap tap, boolean training, RotaryEmbedding.Table rope) {
         long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
         long hd = d / heads;
-        NDArray qkvOut = qkv.forward(x).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-        NDList parts = qkvOut.split(3, 0);
+        NDArray qkvOut = qkv.forward(x);
+        if (qBias != null) {
+            qkvOut = qkvOut.add(NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
+        }
+        NDList parts = qkvOut.reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × [1, B, H, N, hd]
         NDArray q = parts.get(0).squeeze(0);
         NDArray k = parts.get(1).squeeze(0);
         NDArray v = parts.get(2).squeeze(0);
+        if (rope != null) {
+            q = RotaryEmbedding.apply(q, rope);
+            k = RotaryEmbedding.apply(k, rope);
+        }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
         NDArray attention = scores.softmax(-1);
         NDArray used = tap == null ? attention : tap.apply(attention);

@@ -4,14 +4,18 @@ import ai.djl.ndarray.NDArray;
 import java.util.SplittableRandom;
 
 /**
- * Pre-norm transformer block (timm/DeiT): {@code x += DropPath(Attn(LN1(x)))},
- * {@code x += DropPath(MLP(LN2(x)))}. Returns the attention tensors along with the new tokens.
+ * Pre-norm transformer block (timm/DeiT): {@code x += DropPath(γ₁·Attn(LN1(x)))},
+ * {@code x += DropPath(γ₂·FFN(LN2(x)))}. The {@link BlockStyle} switches give the DINOv2 (LayerScale γ) and
+ * EVA-02 (SwiGLU FFN, q/v bias, rotary q/k) variants of backbones-spec §3; the plain block has neither γ.
+ * Returns the attention tensors along with the new tokens.
  */
 public final class Block {
     private final LayerNorm norm1;
     private final Attention attn;
+    private final LayerScale ls1; // null without LayerScale
     private final LayerNorm norm2;
-    private final Mlp mlp;
+    private final FeedForward mlp;
+    private final LayerScale ls2;
     private final double dropPath;
 
     /** Tokens after the block plus the attention outputs of its attention layer. */
@@ -24,10 +28,18 @@ public final class Block {
     /** @param dropout attention, projection and MLP dropout (Segmenter's decoder uses 0.1) */
     public Block(Parameters p, String name, int dim, int heads, int mlpHidden, boolean qkvBias, float eps, double dropPath,
             float dropout) {
+        this(p, name, dim, heads, mlpHidden, qkvBias, eps, dropPath, dropout, BlockStyle.PLAIN);
+    }
+
+    /** A block of the given style; parameter names as in the official state dicts (backbones-spec §6.6). */
+    public Block(Parameters p, String name, int dim, int heads, int mlpHidden, boolean qkvBias, float eps, double dropPath,
+            float dropout, BlockStyle style) {
         this.norm1 = new LayerNorm(p, name + ".norm1", dim, eps);
-        this.attn = new Attention(p, name + ".attn", dim, heads, qkvBias, dropout);
+        this.attn = new Attention(p, name + ".attn", dim, heads, qkvBias, style.qvBias(), dropout);
+        this.ls1 = style.layerScale() ? new LayerScale(p, name + ".ls1", dim) : null;
         this.norm2 = new LayerNorm(p, name + ".norm2", dim, eps);
-        this.mlp = new Mlp(p, name + ".mlp", dim, mlpHidden, dropout);
+        this.mlp = style.swiGlu() ? new SwiGlu(p, name + ".mlp", dim, mlpHidden) : new Mlp(p, name + ".mlp", dim, mlpHidden, dropout);
+        this.ls2 = style.layerScale() ? new LayerScale(p, name + ".ls2", dim) : null;
         this.dropPath = dropPath;
     }
 
@@ -36,10 +48,20 @@ public final class Block {
      * @param rng drop-path randomness while training; {@code null} at inference (no drop path, no dropout)
      */
     public Output forward(NDArray x, SplittableRandom rng, Attention.AttentionTap tap) {
+        return forward(x, rng, tap, null);
+    }
+
+    /** @param rope the rotary table of the current patch grid (EVA-02 style), or {@code null} */
+    public Output forward(NDArray x, SplittableRandom rng, Attention.AttentionTap tap, RotaryEmbedding.Table rope) {
         boolean training = rng != null;
-        Attention.Output a = attn.forward(norm1.forward(x), tap, training);
-        NDArray h = x.add(DropPath.apply(a.feature(), dropPath, rng));
-        NDArray out = h.add(DropPath.apply(mlp.forward(norm2.forward(h), training), dropPath, rng));
+        Attention.Output a = attn.forward(norm1.forward(x), tap, training, rope);
+        NDArray h = x.add(DropPath.apply(scale(ls1, a.feature()), dropPath, rng));
+        NDArray f = mlp.forward(norm2.forward(h), training);
+        NDArray out = h.add(DropPath.apply(scale(ls2, f), dropPath, rng));
         return new Output(out, a);
+    }
+
+    private static NDArray scale(LayerScale ls, NDArray x) {
+        return ls == null ? x : ls.forward(x);
     }
 }

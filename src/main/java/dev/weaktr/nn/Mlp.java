@@ -3,7 +3,7 @@ package dev.weaktr.nn;
 import ai.djl.ndarray.NDArray;
 
 /** fc1 → GELU (exact, erf) → fc2, timm's {@code Mlp}. */
-public final class Mlp {
+public final class Mlp implements FeedForward {
     private final Linear fc1;
     private final Linear fc2;
     private final float dropout;
@@ -15,6 +15,7 @@ public final class Mlp {
     }
 
     /** {@code [B, N, D] -> [B, N, D]}; dropout after the activation and after fc2 when training. */
+    @Override
     public NDArray forward(NDArray x, boolean training) {
         NDArray h = Dropout.apply(fc1.forward(x).getNDArrayInternal().gelu(), dropout, training);
         return Dropout.apply(fc2.forward(h), dropout, training);

@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * DeiT). Parameter names follow timm: {@code cls_token [1, T, D]}, {@code pos_embed [1, T + g², D]},
  * {@code patch_embed.proj.{weight,bias}}, {@code blocks.i.*}, {@code norm.*}.
  *
+ * <p>The blocks follow {@link VitConfig#blocks()}: plain (DeiT/ViT), DINOv2 (LayerScale) or EVA-02 (SwiGLU, q/v bias,
+ * 2-D rotary embedding built for each forward's patch grid), backbones-spec §3.
+ *
  * <p>{@link #forward} returns every block's output; WeakTr's CAM model does not apply the final
  * {@code norm} (spec §6.1), so the caller decides.
  */
@@ -55,7 +58,8 @@ public final class VisionTransformer {
         this.posEmbed = p.truncNormal("pos_embed", 0.02, 1, classTokens + (long) g * g, d);
         for (int i = 0; i < config.depth(); i++) {
             double dpr = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
-            blocks.add(new Block(p, "blocks." + i, d, config.heads(), config.mlpHidden(), true, config.layerNormEps(), dpr));
+            blocks.add(new Block(p, "blocks." + i, d, config.heads(), config.mlpHidden(), true, config.layerNormEps(), dpr,
+                    0f, config.blocks()));
         }
         this.norm = new LayerNorm(p, "norm", d, config.layerNormEps());
     }
@@ -83,8 +87,10 @@ public final class VisionTransformer {
         NDArray cls = clsToken.broadcast(b, classTokens, d);
         x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
         List<Attention.Output> layers = new ArrayList<>(blocks.size());
+        RotaryEmbedding.Table rope = config.blocks().rope()
+                ? RotaryEmbedding.table(x.getManager(), h, w, config.headDim(), x.getDataType()) : null;
         for (Block block : blocks) {
-            Block.Output o = block.forward(x, rng, tap);
+            Block.Output o = block.forward(x, rng, tap, rope);
             layers.add(o.attention());
             x = o.tokens();
         }

@@ -7,6 +7,9 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.io.SafeTensors;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.VisionTransformer;
+import dev.weaktr.nn.BlockStyle;
+import dev.weaktr.nn.VitConfig;
+import dev.weaktr.weights.EncoderWeights;
 import dev.weaktr.weights.LoadReport;
 import dev.weaktr.weights.PretrainedInit;
 import dev.weaktr.nn.BilinearResize;
@@ -35,6 +38,9 @@ public final class EncoderInit {
      * @return the load report, to print
      */
     public static LoadReport fromPretrained(Parameters seg, SegmenterConfig config, Path file, boolean strict) {
+        if (journalEncoder(config.encoder())) {
+            return EncoderWeights.load(file, seg, "encoder.", config.encoder(), strict);
+        }
         WeightFile weights = WeightFile.read(file);
         try (NDManager scratch = seg.manager().newSubManager()) {
             Parameters plain = new Parameters(scratch, seg.dataType(), 0, false);
@@ -46,6 +52,14 @@ public final class EncoderInit {
             }
             return report;
         }
+    }
+
+    /**
+     * The journal-version encoders (ViT-S AugReg, DINOv2-S, EVA-02) load their published files through
+     * {@link EncoderWeights} (backbones-spec §6.2–6.5); DeiT presets keep the CAM model's rules.
+     */
+    static boolean journalEncoder(VitConfig encoder) {
+        return !encoder.blocks().equals(BlockStyle.PLAIN) || encoder.name().equals("vit-small");
     }
 
     /** @return the number of encoder tensors filled */

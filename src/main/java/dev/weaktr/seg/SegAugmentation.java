@@ -2,6 +2,7 @@ package dev.weaktr.seg;
 
 import dev.weaktr.data.Augmentation;
 import dev.weaktr.data.ColorJitter;
+import dev.weaktr.data.ImageStats;
 import dev.weaktr.data.Normalize;
 import dev.weaktr.data.PilResize;
 import dev.weaktr.io.LabelPng;
@@ -11,12 +12,19 @@ import java.util.SplittableRandom;
 /** Applies {@link SegAugmentConfig} to an image and its seed mask (same geometry for both). */
 public final class SegAugmentation {
     private final SegAugmentConfig cfg;
+    private final ImageStats stats;
 
     /** A training sample: image [3, crop, crop] normalised, labels [crop·crop] (255 = ignore / padding). */
     public record Sample(float[] image, byte[] labels) {}
 
     public SegAugmentation(SegAugmentConfig cfg) {
+        this(cfg, ImageStats.IMAGENET);
+    }
+
+    /** @param stats the encoder's input normalisation (backbones-spec §5) */
+    public SegAugmentation(SegAugmentConfig cfg, ImageStats stats) {
         this.cfg = cfg;
+        this.stats = stats;
     }
 
     public SegAugmentConfig config() {
@@ -120,7 +128,7 @@ public final class SegAugmentation {
     /** Normalise and pad to crop×crop: image 0 (in normalised units), labels 255. */
     private Sample pad(RgbImage img, LabelPng.LabelMap lab) {
         int c = cfg.crop();
-        float[] chw = Normalize.toChw(img);
+        float[] chw = Normalize.toChw(img, stats.mean(), stats.std());
         float[] image = new float[3 * c * c];
         byte[] labels = new byte[c * c];
         java.util.Arrays.fill(labels, (byte) 255);

@@ -140,6 +140,11 @@ public final class SegPredictor implements AutoCloseable {
         }
     }
 
+    /** With the statistics recorded in run.json (the encoder's, backbones-spec §5); ImageNet for older runs. */
+    private float[] normalize(RgbImage img) {
+        return manifest.mean() == null ? Normalize.toChw(img) : Normalize.toChw(img, manifest.mean(), manifest.std());
+    }
+
     /** Averaged logits of overlapping windows, per decoder layer used: [layers][K, H, W] at the image's size. */
     private float[][] slidingWindow(RgbImage image, boolean multi) {
         int window = manifest.train().augment().crop(), stride = Math.max(1, (int) Math.round(window * 2 / 3.0));
@@ -153,7 +158,7 @@ public final class SegPredictor implements AutoCloseable {
         int layers = multi ? manifest.net().decoderLayers() : 1;
         float[][] sum = new float[layers][k * h * w];
         int[] count = new int[h * w];
-        float[] chw = Normalize.toChw(img);
+        float[] chw = normalize(img);
         for (int y0 : anchors(h, window, stride)) {
             for (int x0 : anchors(w, window, stride)) {
                 int wh = Math.min(window, h), ww = Math.min(window, w);

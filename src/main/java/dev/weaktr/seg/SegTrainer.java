@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
-import dev.weaktr.data.Normalize;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.io.LabelPng;
 import dev.weaktr.nn.Parameters;
@@ -84,7 +83,7 @@ public final class SegTrainer {
         }
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
                 split, seeds.toAbsolutePath().toString(), init.describe(),
-                imagenet(true), imagenet(false));
+                net.normalization().mean(), net.normalization().std());
         Path ckpt = Checkpoint.forRun(run, resume);
         if (resume) {
             SegRun previous = SegRun.read(run);
@@ -112,7 +111,7 @@ public final class SegTrainer {
             }
             PolySchedule schedule = new PolySchedule(cfg.lr(), cfg.minLr(), cfg.power(), (long) steps * cfg.epochs());
             GradientClipping loss = new GradientClipping(cfg.startValue(), cfg.clipPatch(), cfg.gradientClip());
-            SegAugmentation aug = new SegAugmentation(cfg.augment());
+            SegAugmentation aug = new SegAugmentation(cfg.augment(), net.normalization());
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
             double[] last = {Double.NaN, Double.NaN};
@@ -130,15 +129,6 @@ public final class SegTrainer {
         } finally {
             loader.shutdownNow();
         }
-    }
-
-    /** ImageNet statistics (×255 in the official mmseg config), recorded in run.json. */
-    private static double[] imagenet(boolean mean) {
-        double[] v = new double[3];
-        for (int c = 0; c < 3; c++) {
-            v[c] = mean ? Normalize.mean(c) : Normalize.std(c);
-        }
-        return v;
     }
 
     private static void checkSeeds(VocDataset data, Path seeds) {

@@ -67,7 +67,8 @@ public record LoadReport(String source, List<String> loaded, List<String> adapte
         return sb.toString();
     }
 
-    static String shape(long[] s) {
+    /** {@code (a, b, c)}, or {@code (absent)} for null. */
+    public static String shape(long[] s) {
         return s == null ? "(absent)" : Arrays.toString(s).replace('[', '(').replace(']', ')');
     }
 }
