@@ -209,23 +209,33 @@ public final class Parameters implements AutoCloseable {
      * reduction over all gradients in the common case, as AMP's GradScaler checks).
      */
     public java.util.List<String> nonFiniteGradients() {
+        return nonFinite(true);
+    }
+
+    /** The names of the parameters whose values hold NaN or infinity (diagnostics after a divergence). */
+    public java.util.List<String> nonFiniteValues() {
+        return nonFinite(false);
+    }
+
+    private java.util.List<String> nonFinite(boolean gradients) {
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();
-            Map<String, Float> sums = new LinkedHashMap<>();
             NDArray total = null;
             Map<String, NDArray> parts = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-                if (e.getValue().hasGradient()) {
-                    NDArray s = e.getValue().getGradient().abs().sum();
-                    parts.put(e.getKey(), s);
-                    total = total == null ? s : total.add(s);
+                if (gradients && !e.getValue().hasGradient()) {
+                    continue;
                 }
+                NDArray s = (gradients ? e.getValue().getGradient() : e.getValue()).abs().sum();
+                parts.put(e.getKey(), s);
+                total = total == null ? s : total.add(s);
             }
             if (total == null || Float.isFinite(total.toType(DataType.FLOAT32, false).getFloat())) {
                 return java.util.List.of();
             }
-            parts.forEach((k, v) -> sums.put(k, v.toType(DataType.FLOAT32, false).getFloat()));
-            return sums.entrySet().stream().filter(e -> !Float.isFinite(e.getValue())).map(Map.Entry::getKey).toList();
+            return parts.entrySet().stream()
+                    .filter(e -> !Float.isFinite(e.getValue().toType(DataType.FLOAT32, false).getFloat()))
+                    .map(Map.Entry::getKey).toList();
         }
     }
 

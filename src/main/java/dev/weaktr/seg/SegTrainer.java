@@ -167,7 +167,9 @@ public final class SegTrainer {
             if (!Double.isFinite(r.meanLoss()) || !params.nonFiniteGradients().isEmpty()) { // skipped, as AMP's GradScaler would
                 params.zeroGradients();
                 if (++consecutiveSkips >= 10) {
-                    throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss; lower --lr");
+                    throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss or gradient"
+                            + " (non-finite weights: " + params.nonFiniteValues() + ", gradients: "
+                            + params.nonFiniteGradients() + "); lower --lr");
                 }
                 continue;
             }
