@@ -70,6 +70,9 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--clip-patch", description = "clip patch size S in px (default crop/4: 120 at 480)")
     Integer clipPatch;
 
+    @Option(names = "--max-grad-norm", defaultValue = "0", description = "clip the global gradient norm (0 = off, the official recipe). Default: ${DEFAULT-VALUE}")
+    double maxGradNorm;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -111,7 +114,7 @@ final class RetrainCommand implements Callable<Integer> {
         SegmenterConfig net = SegmenterConfig.of(vit, classes);
         SegAugmentConfig aug = SegAugmentConfig.official(crop);
         SegTrainConfig cfg = new SegTrainConfig(epochs, batch, lr, minLr, 0.9, momentum, weightDecay, encoderLrScale,
-                decoder.equals("gradient-clip"), startValue, clipPatch == null ? Math.max(1, crop / 4) : clipPatch, seed, aug);
+                decoder.equals("gradient-clip"), startValue, clipPatch == null ? Math.max(1, crop / 4) : clipPatch, seed, aug, maxGradNorm);
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s decoder, %d classes, crop %d, %d epochs x batch %d, lr %.2g, seed %d -> %s%n",
                 vit.name(), decoder, classes, crop, epochs, batch, lr, seed, out);
         SegTrainer.Init init = new SegTrainer.Init(pretrained, strict, initFrom);

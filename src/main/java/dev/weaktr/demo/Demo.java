@@ -127,6 +127,6 @@ public final class Demo {
 
     private static SegTrainConfig segRecipe(Settings s, boolean gradientClip) {
         return new SegTrainConfig(s.segEpochs(), 8, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, gradientClip, 1.2, s.size() / 4, s.seed(),
-                SegAugmentConfig.official(s.size()));
+                SegAugmentConfig.official(s.size()), 1.0);
     }
 }

@@ -212,6 +212,35 @@ public final class Parameters implements AutoCloseable {
         return nonFinite(true);
     }
 
+    /**
+     * The global L2 norm of all gradients, sqrt(Σ g²) (NaN or infinity when any gradient is not finite), as
+     * torch.nn.utils.clip_grad_norm_ computes it.
+     */
+    public double gradientNorm() {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray total = null;
+            for (NDArray t : tensors.values()) {
+                if (t.hasGradient()) {
+                    NDArray s = t.getGradient().toType(DataType.FLOAT64, false).square().sum();
+                    total = total == null ? s : total.add(s);
+                }
+            }
+            return total == null ? 0 : Math.sqrt(total.getDouble());
+        }
+    }
+
+    /** Multiplies every gradient by {@code factor} in place (gradient-norm clipping). */
+    public void scaleGradients(double factor) {
+        for (NDArray t : tensors.values()) {
+            if (t.hasGradient()) {
+                try (NDArray g = t.getGradient()) {
+                    g.muli(factor);
+                }
+            }
+        }
+    }
+
     /** The names of the parameters whose values hold NaN or infinity (diagnostics after a divergence). */
     public java.util.List<String> nonFiniteValues() {
         return nonFinite(false);

@@ -16,14 +16,16 @@ package dev.weaktr.seg;
  * @param clipPatch S in pixels (120 at crop 480; scales with the crop)
  * @param seed every random choice flows from it
  * @param augment crop and augmentation
+ * @param maxGradNorm clip the global gradient norm to this value (torch's clip_grad_norm_); 0 = off, the
+ *     official default
  */
 public record SegTrainConfig(int epochs, int batch, double lr, double minLr, double power, double momentum,
         double weightDecay, double encoderLrScale, boolean gradientClip, double startValue, int clipPatch, long seed,
-        SegAugmentConfig augment) {
+        SegAugmentConfig augment, double maxGradNorm) {
 
     /** The official recipe at {@code crop} px. */
     public static SegTrainConfig official(int crop, boolean gradientClip, long seed) {
         return new SegTrainConfig(100, 4, 1e-4, 1e-5, 0.9, 0.9, 0, 0.1, gradientClip, 1.2,
-                Math.max(1, crop / 4), seed, SegAugmentConfig.official(crop));
+                Math.max(1, crop / 4), seed, SegAugmentConfig.official(crop), 0);
     }
 }

@@ -164,7 +164,8 @@ public final class SegTrainer {
             }
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
-            if (!Double.isFinite(r.meanLoss()) || !params.nonFiniteGradients().isEmpty()) { // skipped, as AMP's GradScaler would
+            double norm = Double.isFinite(r.meanLoss()) ? params.gradientNorm() : Double.NaN;
+            if (!Double.isFinite(norm)) { // skipped, as AMP's GradScaler would
                 params.zeroGradients();
                 if (++consecutiveSkips >= 10) {
                     throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss or gradient"
@@ -174,6 +175,9 @@ public final class SegTrainer {
                 continue;
             }
             consecutiveSkips = 0;
+            if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
+                params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
+            }
             sgd.update(lr);
             lossSum += r.meanLoss();
             keptSum += r.keptFraction();
@@ -183,6 +187,7 @@ public final class SegTrainer {
             rec.put("mean_loss", r.meanLoss());
             rec.put("clipping", r.clipping());
             rec.put("kept", r.keptFraction());
+            rec.put("grad_norm", norm);
             log.append(rec);
             progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / (s + 1), lr);
         }

@@ -31,4 +31,20 @@ class ParametersTest {
             assertEquals(b, p.get("dec.b"));
         }
     }
+
+    @Test
+    void gradientNormAndScalingMatchClipGradNorm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameters p = new Parameters(m, DataType.FLOAT32, 0);
+            NDArray a = p.constant("a", 1f, 2);
+            NDArray b = p.constant("b", 1f, 1);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(a.mul(m.create(new float[] {3f, 4f})).sum().add(b.mul(12f).sum()));
+            }
+            assertEquals(13.0, p.gradientNorm(), 1e-9); // sqrt(9 + 16 + 144)
+            p.scaleGradients(0.5);
+            assertArrayEquals(new float[] {1.5f, 2f}, a.getGradient().toFloatArray());
+            assertArrayEquals(new float[] {6f}, b.getGradient().toFloatArray());
+        }
+    }
 }
