@@ -44,7 +44,7 @@ public final class CamBenchmark {
         int images = (steps + 2) * batch;
         Synth.generate(SynthConfig.of(images, 0, size, 1), data);
         CamTrainConfig cfg = new CamTrainConfig(1, batch, 4e-4, 1e-6, 1e-5, 0, 0.05, 0,
-                new AugmentConfig(size, 0.08, 1, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4));
+                new AugmentConfig(size, 0.08, 1, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 0);
         Path run = work.resolve(vit.name() + "-run");
         CamTrainer.Result r = new CamTrainer(new PrintStream(PrintStream.nullOutputStream()))
                 .train(data, "train", run, net, cfg, device, false);

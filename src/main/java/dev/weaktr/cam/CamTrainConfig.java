@@ -14,10 +14,11 @@ import dev.weaktr.data.AugmentConfig;
  * @param weightDecay AdamW decoupled weight decay on every parameter (0.05)
  * @param seed every random choice (init, shuffling, augmentation, drop path) flows from it
  * @param augment training augmentation; its size is the training crop
+ * @param maxGradNorm clip the global gradient norm to this value (timm's --clip-grad); 0 = off, the official default
  */
 public record CamTrainConfig(
         int epochs, int batch, double lr, double warmupLr, double minLr, int warmupEpochs, double weightDecay,
-        long seed, AugmentConfig augment) {
+        long seed, AugmentConfig augment, double maxGradNorm) {
 
     /** lr_effective = lr × batch / 512 (spec §2.3). */
     public double effectiveLr() {

@@ -197,6 +197,12 @@ public final class CamTrainer {
                 continue;
             }
             consecutiveSkips = 0;
+            if (cfg.maxGradNorm() > 0) {
+                double norm = params.gradientNorm();
+                if (norm > cfg.maxGradNorm()) {
+                    params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
+                }
+            }
             adam.update(lr);
             for (int i = 0; i < 4; i++) {
                 stats.sums[i] += terms[i];

@@ -67,6 +67,9 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--scale-min", defaultValue = "0.08", description = "RandomResizedCrop minimum area fraction. Default: ${DEFAULT-VALUE}")
     double scaleMin;
 
+    @Option(names = "--max-grad-norm", defaultValue = "0", description = "clip the global gradient norm (0 = off, the official recipe). Default: ${DEFAULT-VALUE}")
+    double maxGradNorm;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -98,7 +101,7 @@ final class TrainCamCommand implements Callable<Integer> {
         int classes = VocDataset.open(data, split).classes().numForeground();
         CamNetConfig net = new CamNetConfig(vit, classes, fusion, new AafConfig(aafReduction, 8, aafPool));
         AugmentConfig aug = new AugmentConfig(size, scaleMin, 1.0, 3.0 / 4, 4.0 / 3, 0.5, 0.4, 0.4, 0.4);
-        CamTrainConfig cfg = new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, aug);
+        CamTrainConfig cfg = new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, aug, maxGradNorm);
         System.out.printf(Locale.ROOT, "train-cam: %s, fusion %s, %d classes, %d epochs x batch %d, effective lr %.3g, crop %d, seed %d -> %s%n",
                 vit.name(), fusion, classes, epochs, batch, cfg.effectiveLr(), size, seed, out);
         CamTrainer.Result r = new CamTrainer(System.out).train(data, split, out, net, cfg, device.resolve(), resume,

@@ -120,7 +120,7 @@ public final class Demo {
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
         // effective lr 2.5e-4 at batch 8 (the official rule lr·B/512 with lr 0.016), no warm-up
         CamTrainConfig cfg = new CamTrainConfig(s.camEpochs(), 8, 0.016, 1e-6, 1e-5, 0, 0.05, s.seed(),
-                new AugmentConfig(s.size(), 0.5, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4));
+                new AugmentConfig(s.size(), 0.5, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 1.0);
         console.println("== train-cam --fusion " + fusion + " (" + s.camEpochs() + " epochs) -> " + run);
         return new CamTrainer(console).train(data, "train", run, net, cfg, device, false);
     }

@@ -36,7 +36,7 @@ class CamTrainingTest {
 
     static CamTrainConfig recipe(int epochs) {
         return new CamTrainConfig(epochs, 4, 0.5, 1e-6, 1e-5, 1, 0.05, 9,
-                new AugmentConfig(32, 0.3, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4));
+                new AugmentConfig(32, 0.3, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 0);
     }
 
 
