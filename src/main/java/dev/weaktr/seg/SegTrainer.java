@@ -143,6 +143,17 @@ public final class SegTrainer {
         }
     }
 
+    /** Seed pixels must be a class of the dataset (0..K-1) or 255. */
+    private static void checkSeedValues(Path file, LabelPng.LabelMap seed, int classes) {
+        for (byte b : seed.labels()) {
+            int v = b & 0xff;
+            if (v >= classes && v != 255) {
+                throw new WeaktrException(file + " holds label " + v + ", but the dataset has " + classes
+                        + " classes (0.." + (classes - 1) + ", 255 = ignore)");
+            }
+        }
+    }
+
     /** One prepared batch: images [B, 3, S, S] and labels [B·S·S]. */
     private record Batch(float[] images, byte[] labels, int size) {}
 
@@ -227,6 +238,7 @@ public final class SegTrainer {
                     throw new WeaktrException(seeds.resolve(id + ".png") + " is " + seed.width() + "x" + seed.height()
                             + " but its image is " + image.width() + "x" + image.height());
                 }
+                checkSeedValues(seeds.resolve(id + ".png"), seed, data.classes().size());
                 SegAugmentation.Sample s = aug.apply(image, seed, rngs[i]);
                 System.arraycopy(s.image(), 0, images, i * 3 * crop * crop, 3 * crop * crop);
                 System.arraycopy(s.labels(), 0, labels, i * crop * crop, crop * crop);

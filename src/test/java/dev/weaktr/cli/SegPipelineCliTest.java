@@ -128,6 +128,26 @@ class SegPipelineCliTest {
     }
 
     @Test
+    void seedsWithLabelsOutsideTheClassesAreRefused() throws Exception {
+        Path bad = tmp.resolve("bad-seeds");
+        Files.createDirectories(bad);
+        VocDataset ds = VocDataset.open(data, "train");
+        for (String id : ds.ids()) {
+            Files.copy(seeds.resolve(id + ".png"), bad.resolve(id + ".png"));
+        }
+        String victim = ds.ids().get(0);
+        LabelPng.LabelMap m = LabelPng.read(bad.resolve(victim + ".png"));
+        byte[] labels = m.labels().clone();
+        labels[5] = 9; // the synthetic dataset has 6 classes
+        LabelPng.write(bad.resolve(victim + ".png"), new LabelPng.LabelMap(labels, m.width(), m.height()));
+        Cli.Run r = Cli.run("retrain", "--data", data.toString(), "--seeds", bad.toString(), "--out",
+                tmp.resolve("bad-run").toString(), "--model", "cpu-demo", "--crop", "64", "--epochs", "1", "--batch", "4");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(victim + ".png") && r.err().contains("label 9"), r.err());
+        assertFalse(Files.exists(tmp.resolve("bad-run").resolve("checkpoint.safetensors")));
+    }
+
+    @Test
     void userErrorsExitTwoAndNameTheProblem() {
         Object[][] cases = {
             {Cli.run("retrain", "--data", data.toString(), "--seeds", tmp.resolve("noseeds").toString(), "--out", tmp.resolve("x1").toString()), "noseeds"},
