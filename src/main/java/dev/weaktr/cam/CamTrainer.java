@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -174,13 +173,9 @@ public final class CamTrainer {
         EpochStats stats = new EpochStats();
         int consecutiveSkips = 0;
         long t0 = System.nanoTime();
-        CompletableFuture<Batch> next = prepare(data, aug, order, 0, cfg.batch(), epochRng, loader);
         for (int s = 0; s < steps; s++) {
             long ts = System.nanoTime();
-            Batch batch = next.join();
-            if (s + 1 < steps) {
-                next = prepare(data, aug, order, (s + 1) * cfg.batch(), cfg.batch(), epochRng, loader);
-            }
+            Batch batch = prepare(data, aug, order, s * cfg.batch(), cfg.batch(), epochRng, loader);
             double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
             List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
             if (!badGradients.isEmpty()) {
@@ -244,33 +239,25 @@ public final class CamTrainer {
     }
 
     /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */
-    private static CompletableFuture<Batch> prepare(VocDataset data, Augmentation aug, List<String> order, int from,
-            int batch, SplittableRandom epochRng, ExecutorService loader) {
+    private static Batch prepare(VocDataset data, Augmentation aug, List<String> order, int from, int batch,
+            SplittableRandom epochRng, ExecutorService loader) {
         SplittableRandom[] rngs = new SplittableRandom[batch];
         for (int i = 0; i < batch; i++) {
             rngs[i] = epochRng.split();
         }
-        return CompletableFuture.supplyAsync(() -> {
-            int c = data.classes().numForeground();
-            int size = aug.config().size();
-            int plane = 3 * size * size;
-            float[] images = new float[batch * plane];
-            float[] targets = new float[batch * c];
-            List<CompletableFuture<Void>> parts = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                final int k = i;
-                parts.add(CompletableFuture.runAsync(() -> {
-                    String id = order.get(from + k);
-                    float[] chw = aug.apply(data.readImage(id), rngs[k]);
-                    System.arraycopy(chw, 0, images, k * plane, plane);
-                    boolean[] labels = data.labels(id);
-                    for (int j = 0; j < c; j++) {
-                        targets[k * c + j] = labels[j] ? 1f : 0f;
-                    }
-                }));
+        int c = data.classes().numForeground();
+        int plane = 3 * aug.config().size() * aug.config().size();
+        float[] images = new float[batch * plane];
+        float[] targets = new float[batch * c];
+        Batches.parallel(batch, k -> {
+            String id = order.get(from + k);
+            System.arraycopy(aug.apply(data.readImage(id), rngs[k]), 0, images, k * plane, plane);
+            boolean[] labels = data.labels(id);
+            for (int j = 0; j < c; j++) {
+                targets[k * c + j] = labels[j] ? 1f : 0f;
             }
-            parts.forEach(CompletableFuture::join);
-            return new Batch(images, targets, batch);
         }, loader);
+        return new Batch(images, targets, batch);
     }
+
 }

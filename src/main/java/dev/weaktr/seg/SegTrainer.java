@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -167,12 +166,8 @@ public final class SegTrainer {
         SplittableRandom dropPath = rng.split();
         double lossSum = 0, keptSum = 0;
         int consecutiveSkips = 0;
-        CompletableFuture<Batch> next = prepare(data, seeds, aug, order, 0, cfg.batch(), rng, loader);
         for (int s = 0; s < steps; s++) {
-            Batch batch = next.join();
-            if (s + 1 < steps) {
-                next = prepare(data, seeds, aug, order, (s + 1) * cfg.batch(), cfg.batch(), rng, loader);
-            }
+            Batch batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
             double norm = Double.isFinite(r.meanLoss()) ? params.gradientNorm() : Double.NaN;
@@ -220,30 +215,28 @@ public final class SegTrainer {
         }
     }
 
-    private static CompletableFuture<Batch> prepare(VocDataset data, Path seeds, SegAugmentation aug, List<String> order,
-            int from, int batch, SplittableRandom rng, ExecutorService loader) {
+    private static Batch prepare(VocDataset data, Path seeds, SegAugmentation aug, List<String> order, int from,
+            int batch, SplittableRandom rng, ExecutorService loader) {
         SplittableRandom[] rngs = new SplittableRandom[batch];
         for (int i = 0; i < batch; i++) {
             rngs[i] = rng.split();
         }
-        return CompletableFuture.supplyAsync(() -> {
-            int crop = aug.config().crop();
-            float[] images = new float[batch * 3 * crop * crop];
-            byte[] labels = new byte[batch * crop * crop];
-            for (int i = 0; i < batch; i++) {
-                String id = order.get(from + i);
-                LabelPng.LabelMap seed = LabelPng.read(seeds.resolve(id + ".png"));
-                dev.weaktr.io.RgbImage image = data.readImage(id);
-                if (seed.width() != image.width() || seed.height() != image.height()) {
-                    throw new WeaktrException(seeds.resolve(id + ".png") + " is " + seed.width() + "x" + seed.height()
-                            + " but its image is " + image.width() + "x" + image.height());
-                }
-                checkSeedValues(seeds.resolve(id + ".png"), seed, data.classes().size());
-                SegAugmentation.Sample s = aug.apply(image, seed, rngs[i]);
-                System.arraycopy(s.image(), 0, images, i * 3 * crop * crop, 3 * crop * crop);
-                System.arraycopy(s.labels(), 0, labels, i * crop * crop, crop * crop);
+        int crop = aug.config().crop();
+        float[] images = new float[batch * 3 * crop * crop];
+        byte[] labels = new byte[batch * crop * crop];
+        Batches.parallel(batch, i -> {
+            String id = order.get(from + i);
+            LabelPng.LabelMap seed = LabelPng.read(seeds.resolve(id + ".png"));
+            dev.weaktr.io.RgbImage image = data.readImage(id);
+            if (seed.width() != image.width() || seed.height() != image.height()) {
+                throw new WeaktrException(seeds.resolve(id + ".png") + " is " + seed.width() + "x" + seed.height()
+                        + " but its image is " + image.width() + "x" + image.height());
             }
-            return new Batch(images, labels, batch);
+            checkSeedValues(seeds.resolve(id + ".png"), seed, data.classes().size());
+            SegAugmentation.Sample s = aug.apply(image, seed, rngs[i]);
+            System.arraycopy(s.image(), 0, images, i * 3 * crop * crop, 3 * crop * crop);
+            System.arraycopy(s.labels(), 0, labels, i * crop * crop, crop * crop);
         }, loader);
+        return new Batch(images, labels, batch);
     }
 }

@@ -34,6 +34,33 @@ public final class Batches {
         });
     }
 
+    /**
+     * Runs {@code task(0..n-1)} on the loader pool and waits for all. Batches are prepared between steps, not
+     * during them: on a 2-core machine a concurrent loader steals a core from libtorch's threads and costs
+     * more than it hides (measured: +30 % per step for DeiT-S).
+     */
+    public static void parallel(int n, java.util.function.IntConsumer task, ExecutorService pool) {
+        java.util.List<java.util.concurrent.Future<?>> parts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            final int k = i;
+            parts.add(pool.submit(() -> task.accept(k)));
+        }
+        try {
+            for (java.util.concurrent.Future<?> f : parts) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            parts.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     public static double median(List<Double> v) {
         if (v.isEmpty()) {
             return Double.NaN;
