@@ -79,6 +79,26 @@ class SingleClassPipelineTest {
                 "--out", cams.toString(), "--scales", "1.0"));
         ok(cli("eval-cam", "--cams", cams.toString(), "--data", data.toString(), "--split", "all"));
         ok(cli("seeds", "--cams", cams.toString(), "--bg", "0.3", "--out", tmp.resolve("seeds").toString()));
+        // phase 2 on the same data: negatives train as all-background seeds
+        ok(cli("retrain", "--data", data.toString(), "--split", "all", "--seeds", tmp.resolve("seeds").toString(),
+                "--out", tmp.resolve("seg").toString(), "--model", "cpu-demo", "--crop", "32", "--epochs", "1",
+                "--batch", "2", "--lr", "0.01"));
+        ok(cli("segment", "--run", tmp.resolve("seg").toString(), "--data", data.toString(), "--split", "all",
+                "--out", tmp.resolve("pred").toString(), "--scales", "1.0"));
+        ok(cli("eval", "--pred", tmp.resolve("pred").toString(), "--data", data.toString(), "--split", "all"));
+    }
+
+    @Test
+    void retrainSegmentAndEvalHandleOneClassNegativesAndExif() throws IOException {
+        LabelPng.LabelMap rot = LabelPng.read(tmp.resolve("pred").resolve("rot.png"));
+        assertEquals(32, rot.width());
+        assertEquals(48, rot.height());
+        JsonNode m = new ObjectMapper().readTree(tmp.resolve("pred").resolve("metrics.json").toFile());
+        assertEquals(7, m.get("images").asInt());
+        assertEquals(2, m.get("per_class").size());
+        for (String line : Files.readAllLines(tmp.resolve("seg").resolve("log.jsonl"))) {
+            assertFalse(line.contains("NaN"), line);
+        }
     }
 
     /** Dark grey; with a bright 12x12 square at (c, c) when c >= 0. */
