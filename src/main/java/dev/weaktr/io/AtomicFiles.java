@@ -55,6 +55,31 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Places {@code source} at {@code target}: a copy (atomically) when {@code copy}, otherwise an absolute
+     * symbolic link made under a temporary name and renamed into place.
+     */
+    public static void linkOrCopy(Path source, Path target, boolean copy) {
+        if (copy) {
+            write(target, out -> Files.copy(source, out));
+            return;
+        }
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".link.tmp");
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, source.toAbsolutePath());
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new WeaktrException("cannot link " + target + " → " + source + ": " + e.getMessage()
+                    + " (use --copy where symbolic links are not possible)", e);
+        }
+    }
+
     public static void writeBytes(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
     }

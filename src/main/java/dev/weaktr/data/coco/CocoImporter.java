@@ -8,10 +8,8 @@ import dev.weaktr.io.AtomicFiles;
 import dev.weaktr.io.LabelPng;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -19,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -206,34 +199,8 @@ public final class CocoImporter {
     }
 
     private List<Outcome> paintAll(List<CocoImage> work, Map<Long, List<CocoAnnotation>> byImage, ClassIndex classes) {
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads());
-        AtomicInteger done = new AtomicInteger();
-        try {
-            List<Future<Outcome>> futures = new ArrayList<>(work.size());
-            for (CocoImage img : work) {
-                List<CocoAnnotation> anns = byImage.get(img.id());
-                futures.add(pool.submit(() -> {
-                    Outcome o = importImage(img, anns, classes);
-                    progress.update("painting", done.incrementAndGet(), work.size());
-                    return o;
-                }));
-            }
-            List<Outcome> outcomes = new ArrayList<>(work.size());
-            for (Future<Outcome> f : futures) {
-                outcomes.add(f.get());
-            }
-            return outcomes;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WeaktrException("coco-import interrupted", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        return new dev.weaktr.data.importer.Parallel(config.threads())
+                .map(work, img -> importImage(img, byImage.get(img.id()), classes), "painting", progress);
     }
 
     private Outcome importImage(CocoImage img, List<CocoAnnotation> anns, ClassIndex classes) {
@@ -251,23 +218,7 @@ public final class CocoImporter {
 
     /** Symlinks (default) or copies the image, atomically (temporary sibling + rename). */
     private void placeImage(Path source, Path target) {
-        if (config.copy()) {
-            AtomicFiles.write(target, out -> Files.copy(source, out));
-            return;
-        }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".link.tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            Files.createSymbolicLink(tmp, source.toAbsolutePath());
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new WeaktrException("cannot link " + target + " → " + source + ": " + e.getMessage()
-                    + " (use --copy where symbolic links are not possible)", e);
-        }
+        AtomicFiles.linkOrCopy(source, target, config.copy());
     }
 
     /**

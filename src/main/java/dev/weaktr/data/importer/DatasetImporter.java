@@ -7,10 +7,8 @@ import dev.weaktr.data.check.Advice;
 import dev.weaktr.data.coco.ImportProgress;
 import dev.weaktr.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -209,24 +207,7 @@ public final class DatasetImporter {
 
     /** Symlinks (default) or copies a file, atomically (temporary sibling + rename). */
     private void place(Path source, Path target) {
-        if (config.copy()) {
-            AtomicFiles.write(target, o -> Files.copy(source, o));
-            return;
-        }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".link.tmp");
-        try {
-            Files.createDirectories(target.getParent());
-            Files.deleteIfExists(tmp);
-            Files.createSymbolicLink(tmp, source.toAbsolutePath());
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new WeaktrException("cannot link " + target + " → " + source + ": " + e.getMessage()
-                    + " (use --copy where symbolic links are not possible)", e);
-        }
+        AtomicFiles.linkOrCopy(source, target, config.copy());
     }
 
     private static void createDirectories(Path dir) {
