@@ -67,7 +67,8 @@ public final class CamTrainer {
         VocDataset data = VocDataset.open(dataRoot, split);
         data.notices().forEach(n -> console.println("note: " + n));
         if (data.classes().numForeground() != net.numClasses()) {
-            throw new IllegalArgumentException("class count mismatch");
+            throw new WeaktrException(dataRoot + " has " + data.classes().numForeground() + " foreground classes but the "
+                    + "network is built for " + net.numClasses());
         }
         int stepsPerEpoch = data.size() / cfg.batch(); // drop_last, as the official loader
         if (stepsPerEpoch == 0) {

@@ -75,6 +75,10 @@ public final class SegTrainer {
         }
         dev.weaktr.data.check.DatasetChecker.requireTrainable(dataRoot, split, console);
         VocDataset data = VocDataset.open(dataRoot, split);
+        if (data.classes().size() != net.numClasses()) {
+            throw new WeaktrException(dataRoot + " has " + data.classes().size() + " classes (background included) but "
+                    + "the Segmenter is built for " + net.numClasses());
+        }
         checkSeeds(data, seeds);
         int steps = data.size() / cfg.batch();
         if (steps == 0) {
