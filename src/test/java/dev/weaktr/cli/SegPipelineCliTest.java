@@ -148,8 +148,11 @@ class SegPipelineCliTest {
     }
 
     @Test
-    void userErrorsExitTwoAndNameTheProblem() {
+    void userErrorsExitTwoAndNameTheProblem() throws Exception {
+        Path broken = tmp.resolve("broken.jpg");
+        Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4, 5});
         Object[][] cases = {
+            {Cli.run("predict", "--run", run.toString(), "--out", tmp.resolve("x6").toString(), broken.toString()), "broken.jpg"},
             {Cli.run("retrain", "--data", data.toString(), "--seeds", tmp.resolve("noseeds").toString(), "--out", tmp.resolve("x1").toString()), "noseeds"},
             {Cli.run("retrain", "--data", data.toString(), "--seeds", seeds.toString(), "--out", tmp.resolve("x2").toString(), "--decoder", "fancy"), "fancy"},
             {Cli.run("segment", "--run", tmp.resolve("cam").toString(), "--data", data.toString(), "--split", "val", "--out", tmp.resolve("x3").toString()), "retrain"},
