@@ -40,8 +40,15 @@ public final class SegPredictor implements AutoCloseable {
     private final Settings settings;
     private final MeanField crfWorker = new MeanField();
 
-    /** Inference settings. */
-    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
+    /**
+     * Inference settings; {@code windowBatch} windows go through the model per forward pass (memory vs speed,
+     * the result does not depend on it).
+     */
+    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
+        public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
+            this(scales, flip, layerWeight, crf, 8);
+        }
+
         public static Settings singleScale() {
             return new Settings(new double[] {1.0}, false, 0.8, Optional.empty());
         }
@@ -159,16 +166,28 @@ public final class SegPredictor implements AutoCloseable {
         float[][] sum = new float[layers][k * h * w];
         int[] count = new int[h * w];
         float[] chw = normalize(img);
+        int wh = Math.min(window, h), ww = Math.min(window, w);
+        List<int[]> origins = new java.util.ArrayList<>();
         for (int y0 : anchors(h, window, stride)) {
             for (int x0 : anchors(w, window, stride)) {
-                int wh = Math.min(window, h), ww = Math.min(window, w);
-                float[][] out = forwardWindow(chw, h, w, y0, x0, wh, ww, multi);
+                origins.add(new int[] {y0, x0});
+            }
+        }
+        int plane = k * wh * ww;
+        int batch = Math.max(1, settings.windowBatch());
+        for (int from = 0; from < origins.size(); from += batch) {
+            List<int[]> chunk = origins.subList(from, Math.min(origins.size(), from + batch));
+            float[][] out = forwardWindows(chw, h, w, chunk, wh, ww, multi); // per mask set: [n, K, wh, ww]
+            for (int n = 0; n < chunk.size(); n++) {
+                int y0 = chunk.get(n)[0], x0 = chunk.get(n)[1];
                 for (int l = 0; l < layers; l++) {
-                    int src = multi ? l : out.length - 1;
+                    float[] src = out[multi ? l : out.length - 1];
                     for (int c = 0; c < k; c++) {
                         for (int y = 0; y < wh; y++) {
+                            int row = n * plane + (c * wh + y) * ww;
+                            int dst = (c * h + y0 + y) * w + x0;
                             for (int x = 0; x < ww; x++) {
-                                sum[l][(c * h + y0 + y) * w + x0 + x] += out[src][(c * wh + y) * ww + x];
+                                sum[l][dst + x] += src[row + x];
                             }
                         }
                     }
@@ -210,16 +229,21 @@ public final class SegPredictor implements AutoCloseable {
         return a.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private float[][] forwardWindow(float[] chw, int h, int w, int y0, int x0, int wh, int ww, boolean multi) {
-        float[] crop = new float[3 * wh * ww];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < wh; y++) {
-                System.arraycopy(chw, (c * h + y0 + y) * w + x0, crop, (c * wh + y) * ww, ww);
+    /** The logits of several equally sized windows run as one batch: per mask set, [n, K, wh, ww]. */
+    private float[][] forwardWindows(float[] chw, int h, int w, List<int[]> origins, int wh, int ww, boolean multi) {
+        int n = origins.size();
+        float[] crops = new float[n * 3 * wh * ww];
+        for (int i = 0; i < n; i++) {
+            int y0 = origins.get(i)[0], x0 = origins.get(i)[1];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < wh; y++) {
+                    System.arraycopy(chw, (c * h + y0 + y) * w + x0, crops, ((i * 3 + c) * wh + y) * ww, ww);
+                }
             }
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = manager.create(crop, new Shape(1, 3, wh, ww));
+            NDArray x = manager.create(crops, new Shape(n, 3, wh, ww));
             List<NDArray> masks = model.forward(x, null, multi);
             float[][] out = new float[masks.size()][];
             for (int i = 0; i < masks.size(); i++) {

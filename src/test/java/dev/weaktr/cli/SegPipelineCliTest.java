@@ -103,6 +103,22 @@ class SegPipelineCliTest {
             }
             assertEquals(3.6f, s, 1e-4f);
         }
+        // a large image is covered by several windows: batching them must not change the result
+        BufferedImage big = new BufferedImage(150, 110, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 110; y++) {
+            for (int x = 0; x < 150; x++) {
+                big.setRGB(x, y, ((x * 7) % 256) << 16 | ((y * 5) % 256) << 8 | ((x + y) % 256));
+            }
+        }
+        float[][] scores = new float[2][];
+        int[] batches = {1, 8};
+        for (int i = 0; i < 2; i++) {
+            try (SegPredictor p = SegPredictor.open(run, Device.cpu(), new SegPredictor.Settings(new double[] {1.2}, false,
+                    0.8, java.util.Optional.empty(), batches[i]))) {
+                scores[i] = p.predict(big).scores();
+            }
+        }
+        assertArrayEquals(scores[0], scores[1], 1e-5f);
     }
 
     @Test
