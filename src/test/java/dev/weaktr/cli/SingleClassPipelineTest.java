@@ -11,9 +11,7 @@ import dev.weaktr.io.ExifJpegs;
 import dev.weaktr.io.ImageFiles;
 import dev.weaktr.io.LabelPng;
 import dev.weaktr.io.RgbImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,12 +34,7 @@ class SingleClassPipelineTest {
 
     /** {exit code, stdout, stderr}. */
     static Object[] cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        picocli.CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Object[] {code, out.toString(), err.toString()};
+        return dev.weaktr.cli.Cli.withOutput(args);
     }
 
     static void ok(Object[] r) {

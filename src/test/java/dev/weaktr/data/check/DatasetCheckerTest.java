@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weaktr.cli.Main;
 import dev.weaktr.data.coco.ImportProgress;
 import dev.weaktr.data.importer.TinyImages;
 import dev.weaktr.io.ExifJpegs;
@@ -12,7 +11,6 @@ import dev.weaktr.io.LabelPng;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -239,11 +237,6 @@ class DatasetCheckerTest {
 
     /** {exit code, stdout, stderr}. */
     static Object[] cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        picocli.CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Object[] {code, out.toString(), err.toString()};
+        return dev.weaktr.cli.Cli.withOutput(args);
     }
 }
