@@ -54,7 +54,11 @@ public final class SegPredictor implements AutoCloseable {
         }
     }
 
-    /** Class probabilities-like scores [K, H, W] and the final labels [H·W]. */
+    /**
+     * The scores averaged over the scale/flip variants, {@code layerWeight·P(block 1) + P(block 2)} per
+     * pixel (so each pixel sums to 1 + layerWeight, as the official {@code --predict-dir} maps), [K, H, W];
+     * and the final labels [H·W].
+     */
     public record Prediction(float[] scores, int numClasses, LabelPng.LabelMap labels) {}
 
     private SegPredictor(SegRun manifest, NDManager manager, Segmenter model, Settings settings) {
@@ -95,36 +99,46 @@ public final class SegPredictor implements AutoCloseable {
         int k = manifest.net().numClasses(), h = image.height(), w = image.width();
         float[] total = new float[k * h * w];
         int base = manifest.train().augment().baseSize();
+        int variants = 0;
         for (double s : settings.scales()) {
             double f = base * s / Math.min(w, h);
             RgbImage scaled = PilResize.bilinear(image, Math.max(1, (int) Math.round(w * f)), Math.max(1, (int) Math.round(h * f)));
             addVariant(total, scaled, false, h, w);
+            variants++;
             if (settings.flip()) {
                 addVariant(total, Augmentation.flipHorizontal(scaled), true, h, w);
+                variants++;
             }
+        }
+        // official model/utils.py `inference`: seg_map1 /= len(ims), seg_map2 /= len(ims) — a mean over variants
+        for (int i = 0; i < total.length; i++) {
+            total[i] /= variants;
         }
         LabelPng.LabelMap labels = new LabelPng.LabelMap(DenseCrf.argmax(total, k, h * w), w, h);
         if (settings.crf().isPresent()) {
-            labels = refine(image, total, labels);
+            labels = refine(crfWorker, image, total, k, settings.crf().get());
         }
         return new Prediction(total, k, labels);
     }
 
-    /** CRF over the classes present in the argmax (spec §4.5), unary from the scores. */
-    private LabelPng.LabelMap refine(RgbImage image, float[] scores, LabelPng.LabelMap labels) {
-        int k = manifest.net().numClasses();
+    /**
+     * CRF over the classes present in the argmax (spec §4.5). The unary is pydensecrf's
+     * {@code unary_from_softmax} of the variant-averaged scores, −log(clip(S, 1e-5, 1)), exactly as the official
+     * {@code eval/make_crf.py} builds it from the {@code --predict-dir} maps; S = w·P1 + P2 may exceed 1 and is
+     * then clipped (official quirk, followed).
+     *
+     * @param scores averaged scores [K, H, W]
+     */
+    static LabelPng.LabelMap refine(MeanField worker, RgbImage image, float[] scores, int k, CrfConfig crf) {
+        int n = image.width() * image.height();
+        byte[] argmax = DenseCrf.argmax(scores, k, n);
         boolean[] present = new boolean[k];
-        for (byte b : labels.labels()) {
+        for (byte b : argmax) {
             present[b & 0xff] = true;
         }
         int[] keys = java.util.stream.IntStream.range(0, k).filter(c -> present[c]).toArray();
-        float[] probs = scores.clone();
-        float norm = (float) (1 + settings.layerWeight());
-        for (int i = 0; i < probs.length; i++) {
-            probs[i] = Math.min(1f, probs[i] / norm);
-        }
-        byte[] refined = DenseCrf.refineChannels(crfWorker, image, probs, k, keys, settings.crf().get());
-        return new LabelPng.LabelMap(refined, labels.width(), labels.height());
+        byte[] refined = DenseCrf.refineChannels(worker, image, scores, k, keys, crf);
+        return new LabelPng.LabelMap(refined, image.width(), image.height());
     }
 
     /** Adds softmax(layer 2) + w·softmax(layer 1) of one scale/flip variant, resized to h×w, to {@code total}. */
