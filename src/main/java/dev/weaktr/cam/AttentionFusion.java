@@ -30,7 +30,7 @@ public interface AttentionFusion {
     Fused fuse(List<Attention.Output> layers, int classTokens);
 
     /**
-     * Whether the fine-CAM loss (eq. 15) trains anything. False for parameter-free fusions, where the
+     * Whether the fine-CAM loss (L_Fine-CAM of eq. 7) trains anything. False for parameter-free fusions, where the
      * fine CAM is used at inference only (MCTformer's refinement).
      */
     boolean learnsFromFineCam();

@@ -29,7 +29,7 @@ final class CamsCommand implements Callable<Integer> {
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
     boolean noFlip;
 
-    @Option(names = "--no-refine", description = "skip the patch-attention refinement (eq. 6): write the fused CAM (eq. 5)")
+    @Option(names = "--no-refine", description = "skip the patch-attention refinement (eq. 6): write the fused CAM CAM_coarse ⊙ ĈA (the inner term of eq. 6)")
     boolean noRefine;
 
     @Mixin

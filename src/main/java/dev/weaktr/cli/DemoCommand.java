@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");
         for (Demo.CamRow c : r.cams()) {
-            System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (eq. 5): %.2f at %.2f; trained in %.0f s |%n",
+            System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (inside eq. 6): %.2f at %.2f; trained in %.0f s |%n",
                     c.fusion(), c.refined(), c.refinedThreshold(), c.fused(), c.fusedThreshold(), c.trainSeconds());
         }
         System.out.printf(Locale.ROOT, "| seeds (train) | %.2f | %s CAMs at threshold %.2f |%n", r.seedMIoU(), r.seedSource(), r.seedThreshold());

@@ -44,7 +44,7 @@ public final class Demo {
         }
     }
 
-    /** CAM quality of one fusion: with the patch-attention refinement (eq. 6, the default) and without (eq. 5). */
+    /** CAM quality of one fusion: with the patch-attention refinement (eq. 6, the default) and without (the fused CAM, inner term of eq. 6). */
     public record CamRow(String fusion, double refined, double refinedThreshold, double fused, double fusedThreshold,
             double trainSeconds) {}
 
