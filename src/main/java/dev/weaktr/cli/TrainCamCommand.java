@@ -31,7 +31,7 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "deit-small", description = "cpu-demo | deit-tiny | deit-small. Default: ${DEFAULT-VALUE}")
     String model;
 
-    @Option(names = "--fusion", defaultValue = "aaf", description = "aaf (paper, pools attention maps) | aaf-feat (newest code, pools attention features) | mean-sum (MCTformer baseline). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--fusion", defaultValue = "aaf", description = "aaf (paper, pools attention maps) | aaf-feat (newest code, pools attention features) | aaf-rand (a fixed random query through the head FFN, Tab. 4 \"rand. fixed W\") | mean-sum (MCTformer baseline). Default: ${DEFAULT-VALUE}")
     String fusion;
 
     @Option(names = "--aaf-pool", defaultValue = "avg", description = "AAF pooling: avg (paper) | max (official docs). Default: ${DEFAULT-VALUE}")
