@@ -66,6 +66,20 @@ class CamTrainingTest {
         assertTrue(a.tensors().keySet().stream().anyMatch(k -> k.startsWith("adaptive_attention_fusion.attn_head_ffn")));
     }
 
+    @Test
+    void aafRandTrainsItsHeadFfnAndKeepsItsQueryFixed() {
+        Path one = tmp.resolve("rand1"), two = tmp.resolve("rand2");
+        new CamTrainer(System.out).train(data, "train", one, net("aaf-rand"), recipe(1), Device.cpu(), false);
+        new CamTrainer(System.out).train(data, "train", two, net("aaf-rand"), recipe(2), Device.cpu(), false);
+        SafeTensors.Content a = SafeTensors.read(one.resolve(Checkpoint.FILE));
+        SafeTensors.Content b = SafeTensors.read(two.resolve(Checkpoint.FILE));
+        String q = "adaptive_attention_fusion.query";
+        assertArrayEquals(new long[] {1, 4}, a.shapes().get(q)); // [1, depth·heads]
+        assertArrayEquals(a.tensors().get(q), b.tensors().get(q), 0f, "the query is never learned (nor decayed)");
+        String w = "adaptive_attention_fusion.attn_head_ffn.0.weight";
+        assertTrue(!java.util.Arrays.equals(a.tensors().get(w), b.tensors().get(w)), "the head FFN learns");
+    }
+
     /** The test stops a run after epoch 1 by training a 1-epoch recipe; make its manifest say 3 epochs. */
     private static void rewriteEpochs(Path run, int epochs) {
         CamRun m = CamRun.read(run);
