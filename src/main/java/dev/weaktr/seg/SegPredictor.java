@@ -39,14 +39,21 @@ public final class SegPredictor implements AutoCloseable {
     private final Segmenter model;
     private final Settings settings;
     private final MeanField crfWorker = new MeanField();
+    private boolean ownsManager = true;
 
     /**
      * Inference settings; {@code windowBatch} windows go through the model per forward pass (memory vs speed,
-     * the result does not depend on it).
+     * the result does not depend on it); {@code checkpoint} "last" (the official docs test {@code checkpoint.pth}),
+     * "best" (retrain's validation kept {@code checkpoint-best.safetensors}) or null (best when present).
      */
-    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
+    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch,
+            String checkpoint) {
         public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
             this(scales, flip, layerWeight, crf, 8);
+        }
+
+        public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
+            this(scales, flip, layerWeight, crf, windowBatch, "last");
         }
 
         public static Settings singleScale() {
@@ -69,17 +76,30 @@ public final class SegPredictor implements AutoCloseable {
     }
 
     public static SegPredictor open(Path run, Device device, Settings settings) {
+        return open(run, device, settings, settings.checkpoint());
+    }
+
+    /** @param checkpoint "last", "best" (checkpoint-best.safetensors of retrain's validation), or null: best if present */
+    public static SegPredictor open(Path run, Device device, Settings settings, String checkpoint) {
         SegRun manifest = SegRun.read(run);
+        Path weights = dev.weaktr.train.BestCheckpoint.choose(run, checkpoint);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
             Segmenter model = new Segmenter(params, manifest.net());
-            Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+            Checkpoint.load(weights, params, null);
             return new SegPredictor(manifest, manager, model, settings);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** A predictor over a model being trained (validation); closing it leaves {@code manager} open. */
+    static SegPredictor of(SegRun manifest, NDManager manager, Segmenter model, Settings settings) {
+        SegPredictor p = new SegPredictor(manifest, manager, model, settings);
+        p.ownsManager = false;
+        return p;
     }
 
     public SegRun run() {
@@ -287,6 +307,8 @@ public final class SegPredictor implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (ownsManager) {
+            manager.close();
+        }
     }
 }

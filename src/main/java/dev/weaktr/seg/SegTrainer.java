@@ -36,9 +36,19 @@ import java.util.concurrent.ExecutorService;
  */
 public final class SegTrainer {
     private final PrintStream console;
+    private dev.weaktr.cam.CamValidation.Settings validation;
 
     public SegTrainer(PrintStream console) {
         this.console = console;
+    }
+
+    /**
+     * Scores val mIoU (single scale) every {@code settings.every()} epochs and after the last, records it in
+     * log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (official {@code checkpoint_best.pth}).
+     */
+    public SegTrainer validate(dev.weaktr.cam.CamValidation.Settings settings) {
+        this.validation = settings;
+        return this;
     }
 
     /** Summary of a finished retraining. */
@@ -117,6 +127,9 @@ public final class SegTrainer {
             SegAugmentation aug = new SegAugmentation(cfg.augment(), net.normalization());
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
+            SegValidation val = validation == null || validation.split() == null ? null
+                    : new SegValidation(dataRoot, validation.split(), validation.maxImages(), data.classes().names());
+            dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
                 last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
@@ -126,6 +139,15 @@ public final class SegTrainer {
                 rec.put("step", sgd.step());
                 rec.put("loss", last[0]);
                 rec.put("kept", last[1]);
+                if (val != null && ((epoch + 1) % validation.every() == 0 || epoch + 1 == cfg.epochs())) {
+                    double miou = val.miou(manifest, manager, model);
+                    boolean improved = best.offer(params, epoch + 1, "val_miou", miou, Map.of("task", "seg", "val_split", val.split()));
+                    rec.put("val_miou", miou);
+                    rec.put("val_images", val.images());
+                    rec.put("best_epoch", best.bestEpoch());
+                    console.printf(java.util.Locale.ROOT, "epoch %d: val_miou %.2f on %s (%d images)%s%n", epoch + 1, miou, val.split(),
+                            val.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
+                }
                 log.append(rec);
             }
             return new Result(run, cfg.epochs(), last[0], last[1], (System.nanoTime() - t0) / 1e9);

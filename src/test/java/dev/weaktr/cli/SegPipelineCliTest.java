@@ -137,6 +137,23 @@ class SegPipelineCliTest {
         }
     }
 
+    @Test
+    void retrainKeepsTheBestValidationCheckpointAndSegmentCanUseIt() throws Exception {
+        // retrain scored val by default (the synth data has masks): log.jsonl holds val_miou, checkpoint-best exists
+        String log = Files.readString(run.resolve("log.jsonl"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"val_miou\":([-0-9.eE]+)").matcher(log);
+        assertTrue(m.find(), log);
+        double logged = Double.parseDouble(m.group(1));
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint-best.safetensors")));
+        // the same scoring through segment (single scale, no flip, last block) + eval gives the logged score
+        Path out = tmp.resolve("pred-best");
+        ok("segment", "--run", run.toString(), "--data", data.toString(), "--split", "val", "--out", out.toString(),
+                "--scales", "1.0", "--no-flip", "--layer-weight", "0", "--checkpoint", "best");
+        ok("eval", "--pred", out.toString(), "--data", data.toString(), "--split", "val");
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(logged, metrics.get("mIoU").asDouble(), 1e-9);
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
