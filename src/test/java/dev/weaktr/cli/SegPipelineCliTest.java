@@ -87,7 +87,7 @@ class SegPipelineCliTest {
         Path file = tmp.resolve("odd.png");
         javax.imageio.ImageIO.write(img, "png", file.toFile());
         Path out = tmp.resolve("predict");
-        ok("predict", "--run", run.toString(), "--out", out.toString(), "--scales", "1.0", file.toString());
+        ok("predict", "--run", run.toString(), "--out", out.toString(), "--scales", "1.0", "--save-probs", file.toString());
         LabelPng.LabelMap mask = LabelPng.read(out.resolve("odd.png"));
         assertEquals(50, mask.width());
         assertEquals(37, mask.height());
@@ -102,7 +102,15 @@ class SegPipelineCliTest {
                 s += pr.scores()[c * 50 * 37 + 100];
             }
             assertEquals(1.8f, s, 1e-4f);
+            // --save-probs wrote the same averaged scores, float32 [K, H, W]
+            dev.weaktr.io.Npy.FloatArray probs = dev.weaktr.io.Npy.read(out.resolve("odd.npy"));
+            assertArrayEquals(new int[] {pr.numClasses(), 37, 50}, probs.shape());
+            assertArrayEquals(pr.scores(), probs.data(), 0f);
         }
+        // ... which weaktr crf reads
+        ok("crf", "--image", file.toString(), "--probs", out.resolve("odd.npy").toString(), "--out", out.resolve("odd-q.npy").toString(),
+                "--preset", "weaktr-seg-voc");
+        assertEquals(pr0Classes(), dev.weaktr.io.Npy.read(out.resolve("odd-q.npy")).shape()[0]);
         // a large image is covered by several windows: batching them must not change the result
         BufferedImage big = new BufferedImage(150, 110, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 110; y++) {
@@ -152,6 +160,10 @@ class SegPipelineCliTest {
         ok("eval", "--pred", out.toString(), "--data", data.toString(), "--split", "val");
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(logged, metrics.get("mIoU").asDouble(), 1e-9);
+    }
+
+    private static int pr0Classes() {
+        return dev.weaktr.seg.SegRun.read(run).net().numClasses();
     }
 
     static String[] concat(String[] a, String... b) {
