@@ -243,8 +243,13 @@ public final class CamCheckpoints {
      * number of tensors written.
      */
     public static int export(Path run, Path out) {
+        return export(run, out, null);
+    }
+
+    /** @param checkpoint "best", "last", or null for the best when the run has one (else the last) */
+    public static int export(Path run, Path out, String checkpoint) {
         CamRun manifest = CamRun.read(run);
-        Path ckpt = run.resolve(Checkpoint.FILE);
+        Path ckpt = dev.weaktr.train.BestCheckpoint.choose(run, checkpoint);
         if (!Files.isRegularFile(ckpt)) {
             throw new WeaktrException(run + " has no " + Checkpoint.FILE + " (an unfinished run?)");
         }
