@@ -39,7 +39,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class CamTrainer {
     private final PrintStream console;
-    private CamValidation.Settings validation;
+    private dev.weaktr.train.Validation.Plan<WeakTrCamNet> validation;
 
     public CamTrainer(PrintStream console) {
         this.console = console;
@@ -47,10 +47,10 @@ public final class CamTrainer {
 
     /**
      * Scores the model on a held split every {@code settings.every()} epochs (and after the last), records the
-     * score in log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (spec §2.4). A null split turns it off.
+     * score in log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (spec §2.4). Null turns it off.
      */
-    public CamTrainer validate(CamValidation.Settings settings) {
-        this.validation = settings;
+    public CamTrainer validate(dev.weaktr.train.Validation.Plan<WeakTrCamNet> plan) {
+        this.validation = plan;
         return this;
     }
 
@@ -113,8 +113,7 @@ public final class CamTrainer {
             Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Augmentation augmentation = new Augmentation(cfg.augment());
-            CamValidation val = validation == null || validation.split() == null ? null
-                    : new CamValidation(dataRoot, validation.split(), validation.maxImages(), data.classes().names());
+            dev.weaktr.train.Validation.Scorer<WeakTrCamNet> val = validation == null ? null : validation.scorer();
             dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double lastLoss = Double.NaN;
             List<Double> stepTimes = new ArrayList<>();
@@ -138,8 +137,8 @@ public final class CamTrainer {
                     rec.put("last_skip", "non-finite gradient in " + stats.lastSkipReason);
                 }
                 rec.put("seconds", stats.seconds);
-                if (val != null && ((epoch + 1) % validation.every() == 0 || epoch + 1 == cfg.epochs())) {
-                    CamValidation.Score s = val.score(model, manager);
+                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
+                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
                     boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(),
                             Map.of("task", "cam", "fusion", net.fusion(), "val_split", val.split()));
                     rec.put(s.metric(), s.value());

@@ -89,15 +89,8 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
-    @Option(names = "--val-split", description = "split with masks scored (val mIoU, single scale) for checkpoint-best.safetensors; "
-            + "none = off. Default: val when it exists and has masks")
-    String valSplit;
-
-    @Option(names = "--eval-every", defaultValue = "1", description = "score the --val-split every N epochs (and after the last). Default: ${DEFAULT-VALUE}")
-    int evalEvery;
-
-    @Option(names = "--eval-images", defaultValue = "200", description = "score at most this many images of the --val-split. Default: ${DEFAULT-VALUE}")
-    int evalImages;
+    @Mixin
+    ValidationOptions validation;
 
     @Mixin
     DeviceOption device;
@@ -128,9 +121,7 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s decoder, %d classes, crop %d, %d epochs x batch %d, lr %.2g, seed %d -> %s%n",
                 vit.name(), decoder, classes, crop, epochs, batch, lr, seed, out);
         SegTrainer.Init init = new SegTrainer.Init(pretrained, strict, initFrom);
-        String val = valSplit == null ? dev.weaktr.cam.CamValidation.defaultSplit(data, split, evalImages)
-                : valSplit.equals("none") ? null : valSplit;
-        SegTrainer.Result r = new SegTrainer(System.out).validate(new dev.weaktr.cam.CamValidation.Settings(val, evalEvery, evalImages)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
+        SegTrainer.Result r = new SegTrainer(System.out).validate(validation.segPlan(data, split, out)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), 100 * r.keptFraction(), r.seconds(), r.run());
         return 0;

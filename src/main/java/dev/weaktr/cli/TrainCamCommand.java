@@ -3,7 +3,6 @@ package dev.weaktr.cli;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.AafConfig;
 import dev.weaktr.cam.AttentionFusion;
-import dev.weaktr.cam.CamValidation;
 import dev.weaktr.cam.CamNetConfig;
 import dev.weaktr.cam.CamTrainConfig;
 import dev.weaktr.cam.CamTrainer;
@@ -83,15 +82,8 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "with --pretrained: fail on any missing or unexpected backbone key (shape mismatches always fail)")
     boolean strict;
 
-    @Option(names = "--val-split", description = "held split scored for checkpoint-best.safetensors: CAM mIoU at the best "
-            + "threshold (single scale) when it has masks, else classification mAP; none = off. Default: val when it exists and has masks")
-    String valSplit;
-
-    @Option(names = "--eval-every", defaultValue = "1", description = "score the --val-split every N epochs (and after the last). Default: ${DEFAULT-VALUE}")
-    int evalEvery;
-
-    @Option(names = "--eval-images", defaultValue = "200", description = "score at most this many images of the --val-split (its first ones). Default: ${DEFAULT-VALUE}")
-    int evalImages;
+    @Mixin
+    ValidationOptions validation;
 
     @Mixin
     DeviceOption device;
@@ -115,8 +107,7 @@ final class TrainCamCommand implements Callable<Integer> {
         CamTrainConfig cfg = new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, aug, maxGradNorm);
         System.out.printf(Locale.ROOT, "train-cam: %s, fusion %s, %d classes, %d epochs x batch %d, effective lr %.3g, crop %d, seed %d -> %s%n",
                 vit.name(), fusion, classes, epochs, batch, cfg.effectiveLr(), size, seed, out);
-        String val = valSplit == null ? CamValidation.defaultSplit(data, split, evalImages) : valSplit.equals("none") ? null : valSplit;
-        CamTrainer.Result r = new CamTrainer(System.out).validate(new CamValidation.Settings(val, evalEvery, evalImages)).train(data, split, out, net, cfg, device.resolve(), resume,
+        CamTrainer.Result r = new CamTrainer(System.out).validate(validation.camPlan(data, split)).train(data, split, out, net, cfg, device.resolve(), resume,
                 pretrained == null ? null : new CamTrainer.Pretrained(pretrained, strict));
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), r.seconds(), r.run());

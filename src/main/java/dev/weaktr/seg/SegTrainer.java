@@ -36,7 +36,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class SegTrainer {
     private final PrintStream console;
-    private dev.weaktr.cam.CamValidation.Settings validation;
+    private dev.weaktr.train.Validation.Plan<Segmenter> validation;
 
     public SegTrainer(PrintStream console) {
         this.console = console;
@@ -46,8 +46,8 @@ public final class SegTrainer {
      * Scores val mIoU (single scale) every {@code settings.every()} epochs and after the last, records it in
      * log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (official {@code checkpoint_best.pth}).
      */
-    public SegTrainer validate(dev.weaktr.cam.CamValidation.Settings settings) {
-        this.validation = settings;
+    public SegTrainer validate(dev.weaktr.train.Validation.Plan<Segmenter> plan) {
+        this.validation = plan;
         return this;
     }
 
@@ -127,8 +127,7 @@ public final class SegTrainer {
             SegAugmentation aug = new SegAugmentation(cfg.augment(), net.normalization());
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
-            SegValidation val = validation == null || validation.split() == null ? null
-                    : new SegValidation(dataRoot, validation.split(), validation.maxImages(), data.classes().names());
+            dev.weaktr.train.Validation.Scorer<Segmenter> val = validation == null ? null : validation.scorer();
             dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
@@ -139,14 +138,14 @@ public final class SegTrainer {
                 rec.put("step", sgd.step());
                 rec.put("loss", last[0]);
                 rec.put("kept", last[1]);
-                if (val != null && ((epoch + 1) % validation.every() == 0 || epoch + 1 == cfg.epochs())) {
-                    double miou = val.miou(manifest, manager, model);
-                    boolean improved = best.offer(params, epoch + 1, "val_miou", miou, Map.of("task", "seg", "val_split", val.split()));
-                    rec.put("val_miou", miou);
-                    rec.put("val_images", val.images());
+                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
+                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
+                    boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(), Map.of("task", "seg", "val_split", val.split()));
+                    rec.put(s.metric(), s.value());
+                    rec.put("val_images", s.images());
                     rec.put("best_epoch", best.bestEpoch());
-                    console.printf(java.util.Locale.ROOT, "epoch %d: val_miou %.2f on %s (%d images)%s%n", epoch + 1, miou, val.split(),
-                            val.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
+                    console.printf(java.util.Locale.ROOT, "epoch %d: %s %.2f on %s (%d images)%s%n", epoch + 1, s.metric(), s.value(),
+                            val.split(), s.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
                 }
                 log.append(rec);
             }

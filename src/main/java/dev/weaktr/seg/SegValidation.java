@@ -14,11 +14,19 @@ import java.util.Optional;
  * validation): single scale, no flip, the last decoder block only, sliding windows as at test time; mIoU over
  * the first {@code maxImages} images of a split with masks.
  */
-public final class SegValidation {
+public final class SegValidation implements dev.weaktr.train.Validation.Scorer<Segmenter> {
     private final VocDataset data;
     private final List<String> ids;
 
-    public SegValidation(Path root, String split, int maxImages, List<String> classes) {
+    private final Path run;
+    private SegRun manifest;
+
+    /**
+     * @param run the run being trained: its run.json (window size, normalisation) is read at the first score
+     * @param classes the training classes the split must have
+     */
+    public SegValidation(Path run, Path root, String split, int maxImages, List<String> classes) {
+        this.run = run;
         this.data = VocDataset.open(root, split);
         if (!data.classes().names().equals(classes)) {
             throw new WeaktrException("--val-split " + split + ": its classes " + data.classes().names()
@@ -33,12 +41,17 @@ public final class SegValidation {
         }
     }
 
+    @Override
     public String split() {
         return data.split();
     }
 
     /** mIoU in percent. */
-    public double miou(SegRun manifest, NDManager manager, Segmenter model) {
+    @Override
+    public dev.weaktr.train.Validation.Score score(Segmenter model, NDManager manager) {
+        if (manifest == null) {
+            manifest = SegRun.read(run);
+        }
         ConfusionMatrix m = new ConfusionMatrix(data.classes().size());
         SegPredictor.Settings single = new SegPredictor.Settings(new double[] {1.0}, false, 0.0, Optional.empty());
         try (SegPredictor p = SegPredictor.of(manifest, manager, model, single)) {
@@ -47,7 +60,7 @@ public final class SegValidation {
                 m.add(gt.labels(), p.predict(data.readImage(id)).labels().labels());
             }
         }
-        return 100 * m.meanIou();
+        return new dev.weaktr.train.Validation.Score("val_miou", 100 * m.meanIou(), Double.NaN, ids.size());
     }
 
     public int images() {

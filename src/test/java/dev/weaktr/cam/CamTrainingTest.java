@@ -11,6 +11,7 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.data.AugmentConfig;
 import dev.weaktr.data.Synth;
 import dev.weaktr.data.SynthConfig;
+import dev.weaktr.eval.CamValidation;
 import dev.weaktr.io.SafeTensors;
 import dev.weaktr.nn.VitConfig;
 import dev.weaktr.train.Checkpoint;
@@ -86,8 +87,9 @@ class CamTrainingTest {
         CamTrainConfig cfg = new CamTrainConfig(3, 4, 8.0, 1e-6, 1e-5, 1, 0.05, 5,
                 new AugmentConfig(32, 0.3, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 0);
         assertEquals("val", CamValidation.defaultSplit(data, "train", 4));
-        new CamTrainer(System.out).validate(new CamValidation.Settings("val", 1, 4)).train(data, "train", run, net("aaf"), cfg,
-                Device.cpu(), false);
+        java.util.List<String> classes = dev.weaktr.data.VocDataset.open(data, "train").classes().names();
+        new CamTrainer(System.out).validate(new dev.weaktr.train.Validation.Plan<>(new CamValidation(data, "val", 4, classes), 1))
+                .train(data, "train", run, net("aaf"), cfg, Device.cpu(), false);
         java.util.List<String> lines = Files.readAllLines(run.resolve("log.jsonl"));
         double[] scores = new double[lines.size()];
         for (int i = 0; i < lines.size(); i++) {

@@ -1,15 +1,17 @@
-package dev.weaktr.cam;
+package dev.weaktr.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.weaktr.WeaktrException;
+import dev.weaktr.cam.CamInference;
+import dev.weaktr.cam.WeakTrCamNet;
 import dev.weaktr.data.Normalize;
 import dev.weaktr.data.VocDataset;
-import dev.weaktr.eval.ThresholdSweep;
 import dev.weaktr.io.LabelPng;
 import dev.weaktr.io.RgbImage;
+import dev.weaktr.train.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,26 +24,11 @@ import java.util.List;
  * scores (the official {@code checkpoint_best.pth} criterion: per-image average precision over classes,
  * averaged over images with at least one positive class).
  */
-public final class CamValidation {
+public final class CamValidation implements Validation.Scorer<WeakTrCamNet> {
     /** The split's name, the images scored (the first {@code maxImages} of the split) and whether masks are used. */
     private final VocDataset data;
     private final List<String> ids;
     private final boolean masks;
-
-    /** Validation settings: split (null = none), every how many epochs, at most how many images. */
-    public record Settings(String split, int every, int maxImages) {
-        public Settings {
-            if (every < 1) {
-                throw new WeaktrException("--eval-every must be >= 1, got " + every);
-            }
-            if (maxImages < 1) {
-                throw new WeaktrException("--eval-images must be >= 1, got " + maxImages);
-            }
-        }
-    }
-
-    /** A score: {@code metric} "val_miou" or "val_map" (percent); {@code threshold} for mIoU, else NaN. */
-    public record Score(String metric, double value, double threshold, int images) {}
 
     public CamValidation(Path root, String split, int maxImages, List<String> classes) {
         this.data = VocDataset.open(root, split);
@@ -63,6 +50,7 @@ public final class CamValidation {
         return !first.isEmpty() && first.stream().allMatch(id -> val.maskPath(id).isPresent()) ? "val" : null;
     }
 
+    @Override
     public String split() {
         return data.split();
     }
@@ -71,36 +59,24 @@ public final class CamValidation {
         return masks;
     }
 
-    public Score score(WeakTrCamNet net, NDManager manager) {
+    @Override
+    public Validation.Score score(WeakTrCamNet net, NDManager manager) {
         return masks ? miou(net, manager) : map(net, manager);
     }
 
-    private Score miou(WeakTrCamNet net, NDManager manager) {
+    private Validation.Score miou(WeakTrCamNet net, NDManager manager) {
         CamInference inference = new CamInference(net, manager, new double[] {1.0}, true, true);
         ThresholdSweep sweep = new ThresholdSweep(data.classes().size(), 0.0, 0.6, 0.01);
         for (String id : ids) {
             LabelPng.LabelMap gt = data.readMask(id);
-            CamInference.Cams cams = inference.generate(data.readImage(id), data.labels(id));
-            int plane = gt.width() * gt.height();
-            float[] max = new float[plane];
-            int[] arg = new int[plane];
-            for (int k = 0; k < cams.classes().length; k++) {
-                for (int i = 0; i < plane; i++) {
-                    float v = cams.maps()[k * plane + i];
-                    if (k == 0 || v > max[i]) {
-                        max[i] = v;
-                        arg[i] = cams.classes()[k];
-                    }
-                }
-            }
-            sweep.add(gt.labels(), max, arg);
+            CamEvaluator.add(sweep, gt, inference.generate(data.readImage(id), data.labels(id)));
         }
         int best = sweep.best();
-        return new Score("val_miou", 100 * sweep.matrix(best).meanIou(), Math.round(sweep.thresholds()[best] * 100) / 100.0,
+        return new Validation.Score("val_miou", 100 * sweep.matrix(best).meanIou(), Math.round(sweep.thresholds()[best] * 100) / 100.0,
                 ids.size());
     }
 
-    private Score map(WeakTrCamNet net, NDManager manager) {
+    private Validation.Score map(WeakTrCamNet net, NDManager manager) {
         double sum = 0;
         int counted = 0;
         for (String id : ids) {
@@ -118,7 +94,7 @@ public final class CamValidation {
                 counted++;
             }
         }
-        return new Score("val_map", counted == 0 ? 0 : 100 * sum / counted, Double.NaN, ids.size());
+        return new Validation.Score("val_map", counted == 0 ? 0 : 100 * sum / counted, Double.NaN, ids.size());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.weaktr.cam;
+package dev.weaktr.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
