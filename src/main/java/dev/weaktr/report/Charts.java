@@ -30,6 +30,12 @@ final class Charts {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // charts are drawn into SVG, never on a screen
+        }
+    }
+
     private int count;
 
     /** A series of a line chart: its label, x and y values, and its colour index. */
@@ -54,11 +60,13 @@ final class Charts {
             bars.setSeriesPaint(r, colour(colours.get(r)));
         }
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 100);
-        if (classes.size() > 12) {
+        int longest = classes.stream().mapToInt(String::length).max().orElse(0);
+        if (classes.size() > 12 || longest * 6 > 640 / Math.max(1, classes.size())) {
             plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+            plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
         }
         int width = Math.max(760, Math.min(2400, classes.size() * (rows.size() * 9 + 14) + 120));
-        return svg(chart, width, 360);
+        return svg(chart, width, 380);
     }
 
     /** A line chart, one line per series. */
@@ -123,6 +131,6 @@ final class Charts {
         g.setDefsKeyPrefix("chart" + (++count) + "-");
         chart.draw(g, new Rectangle(0, 0, width, height));
         return g.getSVGElement("chart" + count, false, new ViewBox(0, 0, width, height), null, null)
-                .replaceFirst("<svg ", "<svg class='chart' role='img' ");
+                .replaceFirst("<svg ", "<svg class='chart' role='img' style='max-width:" + width + "px' ");
     }
 }
