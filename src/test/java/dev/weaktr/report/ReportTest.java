@@ -164,6 +164,105 @@ class ReportTest {
         }
     }
 
+    /** Counts [gt][pred] of the CAMs of a folder at background threshold t, computed here from the .npy files. */
+    static long[][] handCounts(Path cams, double t) throws Exception {
+        long[][] counts = new long[6][6];
+        for (String line : Files.readAllLines(cams.resolve("cams.tsv"))) {
+            String[] parts = line.split("\t");
+            String[] cls = parts[2].trim().split(" ");
+            dev.weaktr.io.Npy.FloatArray maps = dev.weaktr.io.Npy.read(cams.resolve(parts[0] + ".npy"));
+            byte[] gt = dev.weaktr.io.LabelPng.read(data.resolve("SegmentationClass").resolve(parts[0] + ".png")).labels();
+            int plane = gt.length;
+            for (int i = 0; i < plane; i++) {
+                int g = gt[i] & 0xff;
+                if (g == 255) {
+                    continue;
+                }
+                float best = -1;
+                int arg = 0;
+                for (int k = 0; k < cls.length; k++) {
+                    if (maps.data()[k * plane + i] > best) {
+                        best = maps.data()[k * plane + i];
+                        arg = Integer.parseInt(cls[k]);
+                    }
+                }
+                counts[g][best > (float) t ? arg : 0]++;
+            }
+        }
+        return counts;
+    }
+
+    /** {mIoU, precision, recall} in percent over the classes where each is defined (numpy nanmean). */
+    static double[] handScores(long[][] c) {
+        double iou = 0, prec = 0, rec = 0;
+        int ni = 0, np = 0, nr = 0;
+        for (int k = 0; k < c.length; k++) {
+            long tp = c[k][k], t = 0, p = 0;
+            for (int j = 0; j < c.length; j++) {
+                t += c[k][j];
+                p += c[j][k];
+            }
+            if (t + p - tp > 0) {
+                iou += tp / (double) (t + p - tp);
+                ni++;
+            }
+            if (p > 0) {
+                prec += tp / (double) p;
+                np++;
+            }
+            if (t > 0) {
+                rec += tp / (double) t;
+                nr++;
+            }
+        }
+        return new double[] {100 * iou / ni, 100 * prec / np, 100 * rec / nr};
+    }
+
+    @Test
+    void evalCamRecordsTheWholeSweepAndTheConfusionMatrix() throws Exception {
+        JsonNode m = metrics(camsFused);
+        JsonNode curve = m.get("curve");
+        assertEquals(61, curve.size());
+        for (int t : new int[] {0, 17, 30, 45, 60}) {
+            JsonNode point = curve.get(t);
+            assertEquals(t / 100.0, point.get("threshold").asDouble(), 1e-9);
+            double[] hand = handScores(handCounts(camsFused, point.get("threshold").asDouble()));
+            assertEquals(hand[0], point.get("mIoU").asDouble(), 1e-9, "mIoU at " + t);
+            assertEquals(hand[1], point.get("precision").asDouble(), 1e-9, "precision at " + t);
+            assertEquals(hand[2], point.get("recall").asDouble(), 1e-9, "recall at " + t);
+        }
+        long[][] atBest = handCounts(camsFused, m.get("threshold").asDouble());
+        for (int g = 0; g < 6; g++) {
+            for (int p = 0; p < 6; p++) {
+                assertEquals(atBest[g][p], m.get("confusion").get(g).get(p).asLong(), "confusion " + g + "," + p);
+            }
+        }
+        // eval's confusion: the masks' pixels counted here
+        long[][] counts = new long[6][6];
+        for (String id : Files.readAllLines(data.resolve("ImageSets/Segmentation/val.txt"))) {
+            if (id.isBlank()) {
+                continue;
+            }
+            byte[] gt = dev.weaktr.io.LabelPng.read(data.resolve("SegmentationClass").resolve(id + ".png")).labels();
+            byte[] pr = dev.weaktr.io.LabelPng.read(pred.resolve(id + ".png")).labels();
+            for (int i = 0; i < gt.length; i++) {
+                if ((gt[i] & 0xff) != 255) {
+                    counts[gt[i] & 0xff][pr[i] & 0xff]++;
+                }
+            }
+        }
+        JsonNode pm = metrics(pred);
+        double[] hand = handScores(counts);
+        for (int g = 0; g < 6; g++) {
+            for (int p = 0; p < 6; p++) {
+                assertEquals(counts[g][p], pm.get("confusion").get(g).get(p).asLong());
+            }
+        }
+        assertEquals(hand[1], pm.get("precision").asDouble(), 1e-9);
+        assertEquals(hand[2], pm.get("recall").asDouble(), 1e-9);
+        assertEquals(hand[0], pm.get("mIoU").asDouble(), 1e-9);
+    }
+
     @Test
     void perClassTableIsEachRowsPerClassIoU() throws Exception {
         Map<String, Path> sources = Map.of("cam · refined CAM", camsVal, "cam · fused CAM", camsFused, "seg", pred);
@@ -209,6 +308,27 @@ class ReportTest {
         Element confusion = doc.selectFirst("details.confusion table");
         assertEquals(6, confusion.select("tbody tr").size());
         assertTrue(confusion.text().contains("background"));
+        // the retraining row's heat map is pred/metrics.json's confusion, as % of each true class
+        Element segConfusion = doc.select("details.confusion").get(2);
+        assertTrue(segConfusion.selectFirst("summary").text().startsWith("seg"), segConfusion.selectFirst("summary").text());
+        JsonNode counts = metrics(pred).get("confusion");
+        List<Element> trs = segConfusion.select("tbody tr");
+        for (int g = 0; g < 6; g++) {
+            long total = 0;
+            for (int q = 0; q < 6; q++) {
+                total += counts.get(g).get(q).asLong();
+            }
+            List<Element> tds = trs.get(g).select("td");
+            for (int q = 0; q < 6; q++) {
+                double share = total == 0 ? 0 : 100.0 * counts.get(g).get(q).asLong() / total;
+                String shown = tds.get(q).text();
+                if (shown.isEmpty()) {
+                    assertTrue(share < 0.5, g + "," + q + ": " + share);
+                } else {
+                    assertEquals(share, Double.parseDouble(shown), 0.5 + 1e-9, g + "," + q);
+                }
+            }
+        }
         // provenance: each run's run.json, verbatim in content
         JsonNode runJson = JSON.readTree(seg.resolve("run.json").toFile());
         boolean found = false;
