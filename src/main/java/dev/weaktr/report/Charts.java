@@ -61,12 +61,12 @@ final class Charts {
         }
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 100);
         int longest = classes.stream().mapToInt(String::length).max().orElse(0);
-        if (classes.size() > 12 || longest * 6 > 640 / Math.max(1, classes.size())) {
+        int width = Math.max(760, Math.min(2400, classes.size() * (rows.size() * 9 + 14) + 120));
+        if (classes.size() > 12 || longest * 8 > (width - 120) / classes.size()) { // names would be cut: slant them
             plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
             plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
         }
-        int width = Math.max(760, Math.min(2400, classes.size() * (rows.size() * 9 + 14) + 120));
-        return svg(chart, width, 380);
+        return svg(chart, width, 400);
     }
 
     /** A line chart, one line per series. */
@@ -94,6 +94,7 @@ final class Charts {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(percent);
         }
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setDrawSeriesLineAsPath(true); // one <path> per line, not one <line> per segment
         for (int i = 0; i < lines.size(); i++) {
             r.setSeriesPaint(i, colour(lines.get(i).colour()));
             r.setSeriesStroke(i, new BasicStroke(1.6f));
@@ -117,6 +118,12 @@ final class Charts {
         chart.setAntiAlias(true);
     }
 
+    private static String twoDecimals(double v) {
+        String s = String.format(java.util.Locale.ROOT, "%.2f", v);
+        s = s.indexOf('.') >= 0 ? s.replaceFirst("0+$", "").replaceFirst("\\.$", "") : s;
+        return s.equals("-0") ? "0" : s;
+    }
+
     static Color colour(int i) {
         return PALETTE[i % PALETTE.length];
     }
@@ -129,6 +136,8 @@ final class Charts {
     private String svg(JFreeChart chart, int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("chart" + (++count) + "-");
+        g.setGeomDoubleConverter(Charts::twoDecimals); // coordinates to 1/100 px: the page stays small
+        g.setTransformDoubleConverter(Charts::twoDecimals);
         chart.draw(g, new Rectangle(0, 0, width, height));
         return g.getSVGElement("chart" + count, false, new ViewBox(0, 0, width, height), null, null)
                 .replaceFirst("<svg ", "<svg class='chart' role='img' style='max-width:" + width + "px' ");

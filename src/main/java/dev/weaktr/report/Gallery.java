@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 
 /**
  * The picture grid: per image, the image, its ground truth and per column (a row of the report) the CAM
- * heat map (CAMS) or the mask (PRED, SEEDS) over the image, each with that image's mIoU. Pictures are
+ * heat map (CAMS: JET of the max over the image's classes) or the mask (PRED, SEEDS), each with that image's mIoU. Pictures are
  * embedded PNG data URIs, at most {@link #THUMB} px on their longer side.
  */
 final class Gallery {
@@ -80,18 +80,34 @@ final class Gallery {
             LabelPng.LabelMap gt = data.readMask(id);
             List<Cell> cells = new ArrayList<>();
             cells.add(new Cell(png(image), id));
-            cells.add(new Cell(png(Overlays.labels(image, gt, 0.6f)), "ground truth"));
+            cells.add(new Cell(png(colours(gt)), "ground truth"));
             for (int c = 0; c < columns.size(); c++) {
                 LabelPng.LabelMap pred = labels(c, id, gt);
                 RgbImage picture = columns.get(c).output().kind() == Inputs.Kind.CAMS
-                        ? Overlays.heatmap(image, CamPipeline.maxOverClasses(stores.get(c).read(id, gt.height(), gt.width())), 0.5f)
-                        : Overlays.labels(image, pred, 0.6f);
+                        ? Overlays.heatmap(image, CamPipeline.maxOverClasses(stores.get(c).read(id, gt.height(), gt.width())), 1f)
+                        : colours(pred);
                 double v = score(gt, pred);
                 cells.add(new Cell(png(picture), Double.isNaN(v) ? "mIoU n/a" : String.format(java.util.Locale.ROOT, "mIoU %.1f", 100 * v)));
             }
             out.add(new Picture(id, cells));
         }
         return out;
+    }
+
+    /**
+     * A label map in VOC's palette (ignore in VOC's cream). Masks and heat maps are drawn on their own, not
+     * over the image: flat colours compress to a fraction of a photo's PNG, and the image is in the first column.
+     */
+    private static RgbImage colours(LabelPng.LabelMap map) {
+        byte[] rgb = new byte[3 * map.labels().length];
+        for (int i = 0; i < map.labels().length; i++) {
+            int l = map.labels()[i] & 0xff;
+            int c = l == LabelPng.IGNORE ? 0xe0e0c0 : LabelPng.vocColor(l);
+            rgb[3 * i] = (byte) (c >> 16);
+            rgb[3 * i + 1] = (byte) (c >> 8);
+            rgb[3 * i + 2] = (byte) c;
+        }
+        return new RgbImage(map.width(), map.height(), rgb);
     }
 
     /** The column's label map for one image: thresholded CAMs at the column's best threshold, or the PNG. */
@@ -119,10 +135,17 @@ final class Gallery {
         RgbImage small = scale < 1 ? PilResize.bilinear(image, Math.max(1, (int) Math.round(image.width() * scale)),
                 Math.max(1, (int) Math.round(image.height() * scale))) : image;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(ImageFiles.toBufferedImage(small), "png", bytes);
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(bytes)) {
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0f); // strongest deflate: lossless either way, the page is smaller
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(ImageFiles.toBufferedImage(small), null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
         }
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes.toByteArray());
     }

@@ -180,7 +180,7 @@ public final class Report {
                 }
             });
             training.add(Map.of("title", QUANTITIES.getOrDefault(q, q), "key", q,
-                    "svg", charts.lines("optimizer step", q, lines, false, q.equals("lr"))));
+                    "svg", charts.lines("optimizer step", q, lines, false, q.equals("lr") || q.equals("grad_norm"))));
             chartCount++;
         }
         page.put("trainingCharts", training);
