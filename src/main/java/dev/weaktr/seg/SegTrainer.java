@@ -131,6 +131,7 @@ public final class SegTrainer {
             dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
+                long epochStart = System.nanoTime();
                 last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
@@ -138,6 +139,7 @@ public final class SegTrainer {
                 rec.put("step", sgd.step());
                 rec.put("loss", last[0]);
                 rec.put("kept", last[1]);
+                rec.put("seconds", (System.nanoTime() - epochStart) / 1e9);
                 if (val != null && validation.due(epoch + 1, cfg.epochs())) {
                     dev.weaktr.train.Validation.Score s = val.score(model, manager);
                     boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(), Map.of("task", "seg", "val_split", val.split()));
