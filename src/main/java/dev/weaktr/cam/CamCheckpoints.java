@@ -40,8 +40,8 @@ public final class CamCheckpoints {
      *
      * @param backbone the ViT preset (its grid is taken from the file's {@code pos_embed})
      * @param fusion "auto" (recognised from the tensor names, see {@link #layout}) or a fusion name
-     * @param pool AAF pooling (not recorded in a state dict): avg | max | auto (avg for the paper version, whose
-     *     code default and docs use it; max otherwise, as the newest docs train)
+     * @param pool AAF pooling (not recorded in a state dict): avg | max | auto (a weaktr export's recorded pooling;
+     *     else avg for the paper version, whose code default and docs use it; max otherwise, as the newest docs train)
      * @param classes the class list (background first), or null for PASCAL VOC when the file has 20 class tokens
      * @param ignoreUnused drop file tensors the model has no place for instead of failing on them
      * @param query aaf-rand's fixed query (.npy, [1, K·H]) when the file does not hold it; null = the file's
@@ -198,7 +198,8 @@ public final class CamCheckpoints {
         vit = vit.withImageSize(g * vit.patch());
         String fusion = o.fusion().equals("auto") ? layout(w)[0] : o.fusion();
         boolean paperVersion = V1_NAMES.keySet().stream().anyMatch(w::has);
-        String pool = o.pool().equals("auto") ? (paperVersion ? "avg" : "max") : o.pool();
+        String recorded = w.metadata().get("weaktr_aaf_pool"); // a weaktr export records it
+        String pool = !o.pool().equals("auto") ? o.pool() : recorded != null ? recorded : paperVersion ? "avg" : "max";
         if (!AttentionFusion.NAMES.contains(fusion)) {
             throw new WeaktrException("unknown --fusion '" + fusion + "'; expected auto or one of " + AttentionFusion.NAMES);
         }
@@ -276,6 +277,7 @@ public final class CamCheckpoints {
         meta.put("weaktr_task", "cam");
         meta.put("weaktr_model", manifest.net().backbone().name());
         meta.put("weaktr_fusion", manifest.net().fusion());
+        meta.put("weaktr_aaf_pool", manifest.net().aaf().pool());
         meta.put("weaktr_classes", String.join(",", manifest.classes()));
         SafeTensors.write(out, tensors, shapes, meta);
         return tensors.size();

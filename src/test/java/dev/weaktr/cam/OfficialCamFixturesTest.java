@@ -132,7 +132,7 @@ class OfficialCamFixturesTest {
                 assertTrue(file.has("adaptive_attention_fusion.query"));
             }
             CamCheckpoints.Imported again = CamCheckpoints.importOfficial(out, tmp.resolve(fixture + "-again"),
-                    new CamCheckpoints.ImportOptions(tiny(2), "auto", "max", ABC, false));
+                    new CamCheckpoints.ImportOptions(tiny(2), "auto", "auto", ABC, false)); // pool from the export's metadata
             assertEquals(CamRun.read(run).net(), again.net());
         }
     }
