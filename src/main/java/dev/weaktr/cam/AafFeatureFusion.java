@@ -3,6 +3,7 @@ package dev.weaktr.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import dev.weaktr.nn.Attention;
 import dev.weaktr.nn.Linear;
 import dev.weaktr.nn.Parameters;
@@ -52,6 +53,17 @@ final class AafFeatureFusion implements AttentionFusion {
         for (Attention.Output a : layers) {
             feats.add(a.feature().stopGradient());
         }
+        return AttentionFusion.split(AafHeadFfn.weightedMean(maps, weights(feats)), classTokens);
+    }
+
+    @Override
+    public MapWeights mapWeights(MapStats stats, NDManager manager) {
+        NDArray w = weights(new NDList(stats.features())).div(stats.maps());
+        return new MapWeights(w, w);
+    }
+
+    /** The map weights [B, H·L] from every block's attention feature [B, N, D]. */
+    private NDArray weights(NDList feats) {
         NDArray f = NDArrays.stack(feats, 0); // [L, B, N, D]
         long l = f.getShape().get(0), b = f.getShape().get(1), n = f.getShape().get(2), d = f.getShape().get(3);
         long hd = d / heads;
@@ -59,7 +71,6 @@ final class AafFeatureFusion implements AttentionFusion {
         f = f.reshape(l, b, n, hd, heads).transpose(1, 4, 0, 2, 3).reshape(b, heads * l, n, hd);
         NDArray pooled = maxPool ? f.max(new int[] {2}) : f.mean(new int[] {2}); // [B, HL, hd] over all N tokens
         NDArray perHead = featOut.forward(featReduce.forward(pooled)).reshape(b, heads * l); // [B, HL]
-        NDArray weights = headFfn.forward(perHead);
-        return AttentionFusion.split(AafHeadFfn.weightedMean(maps, weights), classTokens);
+        return headFfn.forward(perHead);
     }
 }

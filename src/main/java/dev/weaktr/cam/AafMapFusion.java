@@ -1,6 +1,8 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.weaktr.nn.Attention;
 import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
@@ -39,5 +41,12 @@ final class AafMapFusion implements AttentionFusion {
         NDArray pooled = maxPool ? Ops.max(maps, 2, 3) : Ops.mean(maps, 2, 3); // [B, KH]
         NDArray weights = ffn.forward(pooled); // eq. 3: W' = FFN(Pool(A))
         return AttentionFusion.split(AafHeadFfn.weightedMean(maps, weights), classTokens);
+    }
+
+    @Override
+    public MapWeights mapWeights(MapStats stats, NDManager manager) {
+        NDArray pooled = manager.create(maxPool ? stats.max() : stats.mean(), new Shape(stats.batch(), stats.maps()));
+        NDArray w = ffn.forward(pooled).div(stats.maps()); // eq. 3, and the 1/(K·H) of the mean (eq. 4–5)
+        return new MapWeights(w, w);
     }
 }

@@ -1,6 +1,7 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.weaktr.nn.Attention;
 import dev.weaktr.nn.Parameters;
 import java.util.List;
@@ -40,5 +41,11 @@ final class AafRandFusion implements AttentionFusion {
         long b = maps.getShape().get(0), kh = maps.getShape().get(1);
         NDArray weights = ffn.forward(query.stopGradient().broadcast(b, kh)); // [B, KH], the same for every image
         return AttentionFusion.split(AafHeadFfn.weightedMean(maps, weights), classTokens);
+    }
+
+    @Override
+    public MapWeights mapWeights(MapStats stats, NDManager manager) {
+        NDArray w = ffn.forward(query.stopGradient().broadcast(stats.batch(), stats.maps())).div(stats.maps());
+        return new MapWeights(w, w);
     }
 }

@@ -3,6 +3,7 @@ package dev.weaktr.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.nn.Attention;
 import dev.weaktr.nn.Parameters;
@@ -34,6 +35,31 @@ public interface AttentionFusion {
      * fine CAM is used at inference only (MCTformer's refinement).
      */
     boolean learnsFromFineCam();
+
+    /**
+     * Per-map statistics gathered while the attention is streamed (spec §1.6): for every image and map
+     * k = head·L + layer, the max and the mean of its N×N entries, and each block's attention feature.
+     *
+     * @param max [B·H·L] row-major [B, H·L]
+     * @param mean [B·H·L]
+     * @param features each block's attention feature [B, N, D], in depth order
+     */
+    record MapStats(int batch, int heads, int depth, float[] max, float[] mean, List<NDArray> features) {
+        /** H·L, the number of maps per image. */
+        public int maps() {
+            return heads * depth;
+        }
+    }
+
+    /**
+     * The streamed form of the fusion (spec §1.6): weights such that the fused class→patch map is
+     * Σ_k cross[b, k]·A_k and the patch→patch map Σ_k patch[b, k]·A_k, so the maps can be accumulated block by
+     * block instead of stacked. Both [B, H·L], channel head·L + layer.
+     */
+    record MapWeights(NDArray cross, NDArray patch) {}
+
+    /** The weights of {@link MapWeights} from the statistics of the streamed forward pass. */
+    MapWeights mapWeights(MapStats stats, NDManager manager);
 
     /** The names accepted by {@link #create}. */
     List<String> NAMES = List.of("aaf", "aaf-feat", "aaf-rand", "mean-sum");

@@ -1,8 +1,6 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -26,6 +24,7 @@ public final class CamInference {
     private final double[] scales;
     private final boolean flip;
     private final boolean patchRefine;
+    private final int rowBlock;
 
     /** Present-class CAMs of one image. */
     public record Cams(
@@ -39,6 +38,14 @@ public final class CamInference {
      *     {@code --patch-attn-refine}); off = the fused CAM, the inner term of eq. 6
      */
     public CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip, boolean patchRefine) {
+        this(net, manager, scales, flip, patchRefine, 0);
+    }
+
+    /**
+     * @param rowBlock attention query rows per streamed block (0 = sized by memory); the CAMs do not depend on it
+     */
+    CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip, boolean patchRefine, int rowBlock) {
+        this.rowBlock = rowBlock;
         this.net = net;
         this.manager = manager;
         this.scales = scales.clone();
@@ -82,15 +89,15 @@ public final class CamInference {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = manager.create(Normalize.toChw(image), new Shape(1, 3, image.height(), image.width()));
-            NDArray batch = flip ? NDArrays.concat(new NDList(x, x.flip(3)), 0) : x;
-            WeakTrCamNet.Output out = net.forward(batch, null);
-            gridH = out.gridH();
-            gridW = out.gridW();
-            NDArray fine = patchRefine ? out.fineCam() : out.fusedCam(); // [V, C, gh, gw]
-            int variants = (int) fine.getShape().get(0);
-            float[][] maps = new float[variants][];
-            for (int v = 0; v < variants; v++) {
-                maps[v] = fine.get(v).toFloatArray();
+            float[][] maps = new float[flip ? 2 : 1][];
+            for (int v = 0; v < maps.length; v++) { // one image at a time, attention streamed (spec §1.6)
+                try (NDScope inner = new NDScope()) {
+                    inner.suppressNotUsedWarning();
+                    WeakTrCamNet.Output out = net.forwardStreamed(v == 0 ? x : x.flip(3), rowBlock);
+                    gridH = out.gridH();
+                    gridW = out.gridW();
+                    maps[v] = (patchRefine ? out.fineCam() : out.fusedCam()).toFloatArray(); // [C, gh, gw]
+                }
             }
             return maps;
         }

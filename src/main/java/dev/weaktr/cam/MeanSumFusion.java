@@ -1,6 +1,8 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.weaktr.nn.Attention;
 import java.util.List;
 
@@ -41,5 +43,23 @@ final class MeanSumFusion implements AttentionFusion {
             }
         }
         return new Fused(cross, patch);
+    }
+
+    /** The head mean and layer sums as weights: 1/H on every map (patch), on the last K layers' maps (cross). */
+    @Override
+    public MapWeights mapWeights(MapStats stats, NDManager manager) {
+        int maps = stats.maps(), depth = stats.depth(), heads = stats.heads();
+        float[] cross = new float[stats.batch() * maps], patch = new float[stats.batch() * maps];
+        for (int b = 0; b < stats.batch(); b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int l = 0; l < depth; l++) {
+                    int i = b * maps + h * depth + l;
+                    patch[i] = 1f / heads;
+                    cross[i] = l >= depth - Math.min(lastLayers, depth) ? 1f / heads : 0f;
+                }
+            }
+        }
+        Shape s = new Shape(stats.batch(), maps);
+        return new MapWeights(manager.create(cross, s), manager.create(patch, s));
     }
 }

@@ -1,7 +1,11 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.weaktr.nn.Attention;
 import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.nn.VisionTransformer;
@@ -73,6 +77,95 @@ public final class WeakTrCamNet {
         AttentionFusion.Fused fused = fusion.fuse(enc.layers(), c);
         NDArray fusedCam = fused.crossAttention().reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6: CAM_coarse ⊙ ĈA
         NDArray fineCam = fineCam(fused.patchAttention(), fusedCam); // eq. 6
+        NDArray fineScores = Ops.mean(fineCam, 2, 3);
+        return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
+    }
+
+    /** Bytes of attention probabilities [B, H, R, N] one streamed block may hold (float32). */
+    static final long STREAM_BLOCK_BYTES = 64L << 20;
+
+    /**
+     * Inference in bounded memory (spec §1.6): the same outputs as {@link #forward} (to float rounding), but no
+     * stack of the H·L maps and no N×N map is ever held. The backbone runs with its attention in blocks of
+     * query rows, collecting each map's max and mean; the fusion turns them into weights; then the
+     * class→patch rows are fused layer by layer, and the patch→patch rows block by block, each block
+     * multiplied into the fine CAM (eq. 6) at once. Memory O(R·N + L·N·D) instead of O(H·L·N²).
+     *
+     * @param images [B, 3, H, W], ImageNet-normalised
+     * @param rowBlock query rows per block; 0 = as many as fit {@link #STREAM_BLOCK_BYTES}
+     */
+    public Output forwardStreamed(NDArray images, int rowBlock) {
+        int c = config.numClasses();
+        int heads = config.backbone().heads(), depth = config.backbone().depth();
+        long b = images.getShape().get(0);
+        int n = c + (int) ((images.getShape().get(2) / config.backbone().patch()) * (images.getShape().get(3) / config.backbone().patch()));
+        int rows = rowBlock > 0 ? rowBlock : (int) Math.max(1, Math.min(n, STREAM_BLOCK_BYTES / (4L * b * heads * n)));
+        float[] max = new float[(int) b * heads * depth];
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        double[] sum = new double[max.length];
+        VisionTransformer.StreamedOutput enc = vit.forwardStreamed(images, rows, (layer, r0, p) -> {
+            float[] bmax = Ops.max(p, 2, 3).toFloatArray(); // [B, H]
+            float[] bsum = p.sum(new int[] {2, 3}).toFloatArray();
+            for (int i = 0; i < bmax.length; i++) {
+                int at = (i / heads) * heads * depth + (i % heads) * depth + layer; // channel head·L + layer
+                max[at] = Math.max(max[at], bmax[i]);
+                sum[at] += bsum[i];
+            }
+        }, true);
+        float[] mean = new float[max.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) (sum[i] / ((double) n * n));
+        }
+        NDArray tokens = enc.tokens();
+        long d = tokens.getShape().get(2);
+        int h = enc.gridH(), w = enc.gridW();
+        NDArray classTokenScores = tokens.get(":, :{}, :", c).mean(new int[] {2});
+        NDArray patches = tokens.get(":, {}:, :", c).transpose(0, 2, 1).reshape(b, d, h, w);
+        NDArray coarseLogits = patches.getNDArrayInternal()
+                .convolution(patches, headWeight, headBias, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
+                .singletonOrThrow();
+        NDArray coarseScores = Ops.mean(coarseLogits, 2, 3);
+        NDArray coarseCam = coarseLogits.getNDArrayInternal().relu();
+
+        java.util.List<NDArray> features = new java.util.ArrayList<>();
+        for (Attention.Streamed a : enc.layers()) {
+            features.add(a.feature());
+        }
+        AttentionFusion.MapWeights weights = fusion.mapWeights(
+                new AttentionFusion.MapStats((int) b, heads, depth, max, mean, features), images.getManager());
+        NDArray crossW = weights.cross().reshape(b, heads, depth);
+        NDArray patchW = weights.patch().reshape(b, heads, depth);
+
+        NDArray cross = null; // Σ_k w_k·A_k over class-token query rows: [B, C, N]
+        for (int l = 0; l < depth; l++) {
+            Attention.Streamed a = enc.layers().get(l);
+            NDArray p = vit.attention(l).probabilities(a.q(), a.k(), 0, c); // [B, H, C, N]
+            NDArray term = p.mul(crossW.get(":, :, {}", l).reshape(b, heads, 1, 1)).sum(new int[] {1});
+            cross = cross == null ? term : cross.add(term);
+        }
+        NDArray fusedCam = cross.get(":, :, {}:", c).reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6
+        NDArray flatCam = fusedCam.reshape(b, c, (long) h * w).transpose(0, 2, 1); // [B, hw, C]
+
+        NDList fineRows = new NDList();
+        for (long r0 = c; r0 < n; r0 += rows) {
+            long r1 = Math.min(n, r0 + rows);
+            NDArray fine;
+            try (NDScope scope = new NDScope()) {
+                NDArray acc = null; // [B, R, N]
+                for (int l = 0; l < depth; l++) {
+                    Attention.Streamed a = enc.layers().get(l);
+                    NDArray p = vit.attention(l).probabilities(a.q(), a.k(), r0, r1); // [B, H, R, N]
+                    NDArray term = p.mul(patchW.get(":, :, {}", l).reshape(b, heads, 1, 1)).sum(new int[] {1});
+                    acc = acc == null ? term : acc.add(term);
+                }
+                fine = acc.get(":, :, {}:", c).matMul(flatCam); // eq. 6 on these rows: [B, R, C]
+                NDScope.unregister(fine);
+            }
+            NDScope.register(fine);
+            fineRows.add(fine);
+        }
+        NDArray fineCam = (fineRows.size() == 1 ? fineRows.get(0) : NDArrays.concat(fineRows, 1))
+                .transpose(0, 2, 1).reshape(b, c, h, w);
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
     }

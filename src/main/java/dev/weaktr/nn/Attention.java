@@ -3,6 +3,7 @@ package dev.weaktr.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 
 /**
  * Multi-head self-attention that hands out what the CAM methods need: the post-softmax attention
@@ -74,6 +75,63 @@ public final class Attention {
         NDArray used = tap == null ? attention : tap.apply(attention);
         NDArray o = Dropout.apply(used, dropout, training).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
         return new Output(Dropout.apply(proj.forward(o), dropout, training), used, scores);
+    }
+
+    /**
+     * Inference without the N×N maps (spec §1.6, bounded memory): q·kᵀ, the softmax and the product with v run
+     * over blocks of {@code rowBlock} query rows, so at most [B, H, rowBlock, N] probabilities exist at a time.
+     * No dropout, no tap. Each block's probabilities are shown to {@code sink} (may be {@code null}) before
+     * they are freed; q and k are returned so a caller can recompute any rows with {@link #probabilities}.
+     *
+     * @param x [B, N, D]
+     */
+    public Streamed forwardStreamed(NDArray x, RotaryEmbedding.Table rope, int rowBlock, BlockSink sink) {
+        long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
+        long hd = d / heads;
+        NDArray qkvOut = qkv.forward(x);
+        if (qBias != null) {
+            qkvOut = qkvOut.add(NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
+        }
+        NDList parts = qkvOut.reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × [1, B, H, N, hd]
+        NDArray q = parts.get(0).squeeze(0);
+        NDArray k = parts.get(1).squeeze(0);
+        NDArray v = parts.get(2).squeeze(0);
+        if (rope != null) {
+            q = RotaryEmbedding.apply(q, rope);
+            k = RotaryEmbedding.apply(k, rope);
+        }
+        NDList outs = new NDList();
+        for (long r0 = 0; r0 < n; r0 += rowBlock) {
+            long r1 = Math.min(n, r0 + rowBlock);
+            NDArray o;
+            try (NDScope scope = new NDScope()) {
+                NDArray p = probabilities(q, k, r0, r1); // [B, H, R, N]
+                if (sink != null) {
+                    sink.accept(r0, p);
+                }
+                o = p.matMul(v); // [B, H, R, hd]
+                NDScope.unregister(o);
+            }
+            NDScope.register(o); // back to the caller's scope
+            outs.add(o);
+        }
+        NDArray o = (outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2)).transpose(0, 2, 1, 3).reshape(b, n, d);
+        return new Streamed(proj.forward(o), q, k);
+    }
+
+    /** Softmax rows {@code r0..r1-1} of the attention: q [B, H, N, hd], k [B, H, N, hd] -> [B, H, r1 − r0, N]. */
+    public NDArray probabilities(NDArray q, NDArray k, long r0, long r1) {
+        NDArray rows = r0 == 0 && r1 == q.getShape().get(2) ? q : q.get(":, :, {}:{}, :", r0, r1);
+        return rows.matMul(k.transpose(0, 1, 3, 2)).mul(scale).softmax(-1);
+    }
+
+    /** Output of {@link #forwardStreamed}: the attention feature [B, N, D] and the (rotated) q, k [B, H, N, hd]. */
+    public record Streamed(NDArray feature, NDArray q, NDArray k) {}
+
+    /** Sees each block of attention probabilities of {@link #forwardStreamed}. */
+    @FunctionalInterface
+    public interface BlockSink {
+        void accept(long firstRow, NDArray probabilities); // [B, H, R, N]
     }
 
     /** A hook on the attention probabilities of one layer. */

@@ -61,6 +61,26 @@ public final class Block {
         return new Output(out, a);
     }
 
+    /**
+     * Inference with the attention computed in row blocks (see {@link Attention#forwardStreamed}); no drop path.
+     *
+     * @return the new tokens [B, N, D] and the block's attention feature, q and k
+     */
+    public Streamed forwardStreamed(NDArray x, RotaryEmbedding.Table rope, int rowBlock, Attention.BlockSink sink) {
+        Attention.Streamed a = attn.forwardStreamed(norm1.forward(x), rope, rowBlock, sink);
+        NDArray h = x.add(scale(ls1, a.feature()));
+        NDArray out = h.add(scale(ls2, mlp.forward(norm2.forward(h), false)));
+        return new Streamed(out, a);
+    }
+
+    /** Tokens after the block plus its streamed attention outputs. */
+    public record Streamed(NDArray tokens, Attention.Streamed attention) {}
+
+    /** The block's attention layer (to recompute its probabilities from q and k). */
+    public Attention attention() {
+        return attn;
+    }
+
     private static NDArray scale(LayerScale ls, NDArray x) {
         return ls == null ? x : ls.forward(x);
     }

@@ -3,6 +3,7 @@ package dev.weaktr.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -77,15 +78,9 @@ public final class VisionTransformer {
      * @param rng drop-path randomness (training) or {@code null} (inference)
      */
     public Output forward(NDArray images, SplittableRandom rng, Attention.AttentionTap tap) {
-        NDArray x = images.getNDArrayInternal()
-                .convolution(images, patchWeight, patchBias, new Shape(config.patch(), config.patch()),
-                        new Shape(0, 0), new Shape(1, 1), 1)
-                .singletonOrThrow(); // [B, D, h, w]
-        long b = x.getShape().get(0), d = x.getShape().get(1);
-        int h = (int) x.getShape().get(2), w = (int) x.getShape().get(3);
-        x = x.reshape(b, d, (long) h * w).transpose(0, 2, 1); // [B, hw, D]
-        NDArray cls = clsToken.broadcast(b, classTokens, d);
-        x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
+        Embedded e = embed(images);
+        NDArray x = e.tokens();
+        int h = e.gridH(), w = e.gridW();
         List<Attention.Output> layers = new ArrayList<>(blocks.size());
         RotaryEmbedding.Table rope = config.blocks().rope()
                 ? RotaryEmbedding.table(x.getManager(), h, w, config.headDim(), x.getDataType()) : null;
@@ -95,6 +90,74 @@ public final class VisionTransformer {
             x = o.tokens();
         }
         return new Output(x, layers, h, w);
+    }
+
+    /** Inference output of {@link #forwardStreamed}: tokens, each block's q and k (when kept), the grid. */
+    public record StreamedOutput(NDArray tokens, List<Attention.Streamed> layers, int gridH, int gridW) {}
+
+    /** Sees each block of attention probabilities of layer {@code layer} (see {@link Attention.BlockSink}). */
+    @FunctionalInterface
+    public interface LayerSink {
+        void accept(int layer, long firstRow, NDArray probabilities); // [B, H, R, N]
+    }
+
+    /**
+     * Inference in bounded memory (spec §1.6): each block runs in its own scope, its attention in blocks of
+     * {@code rowBlock} query rows, so no N×N map of all heads or layers is ever held. Same tokens as
+     * {@link #forward} up to float rounding.
+     *
+     * @param sink sees every block of attention probabilities, or {@code null}
+     * @param keepKeys keep each block's attention feature, q and k in {@link StreamedOutput#layers} (else empty)
+     */
+    public StreamedOutput forwardStreamed(NDArray images, int rowBlock, LayerSink sink, boolean keepKeys) {
+        Embedded e = embed(images);
+        NDArray x = e.tokens();
+        int h = e.gridH(), w = e.gridW();
+        List<Attention.Streamed> layers = new ArrayList<>(blocks.size());
+        RotaryEmbedding.Table rope = config.blocks().rope()
+                ? RotaryEmbedding.table(x.getManager(), h, w, config.headDim(), x.getDataType()) : null;
+        for (int l = 0; l < blocks.size(); l++) {
+            int layer = l;
+            Block.Streamed o;
+            try (NDScope scope = new NDScope()) {
+                o = blocks.get(l).forwardStreamed(x, rope, rowBlock,
+                        sink == null ? null : (r0, p) -> sink.accept(layer, r0, p));
+                NDScope.unregister(o.tokens());
+                if (keepKeys) {
+                    NDScope.unregister(o.attention().feature(), o.attention().q(), o.attention().k());
+                }
+            }
+            NDScope.register(o.tokens());
+            if (keepKeys) {
+                NDScope.register(o.attention().feature());
+                NDScope.register(o.attention().q());
+                NDScope.register(o.attention().k());
+                layers.add(o.attention());
+            }
+            x = o.tokens();
+        }
+        return new StreamedOutput(x, layers, h, w);
+    }
+
+    /** The attention layer of block {@code layer}. */
+    public Attention attention(int layer) {
+        return blocks.get(layer).attention();
+    }
+
+    private record Embedded(NDArray tokens, int gridH, int gridW) {}
+
+    /** Patch embedding + class tokens + position embedding: [B, T + hw, D]. */
+    private Embedded embed(NDArray images) {
+        NDArray x = images.getNDArrayInternal()
+                .convolution(images, patchWeight, patchBias, new Shape(config.patch(), config.patch()),
+                        new Shape(0, 0), new Shape(1, 1), 1)
+                .singletonOrThrow(); // [B, D, h, w]
+        long b = x.getShape().get(0), d = x.getShape().get(1);
+        int h = (int) x.getShape().get(2), w = (int) x.getShape().get(3);
+        x = x.reshape(b, d, (long) h * w).transpose(0, 2, 1); // [B, hw, D]
+        NDArray cls = clsToken.broadcast(b, classTokens, d);
+        x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
+        return new Embedded(x, h, w);
     }
 
     /** The final LayerNorm (unused by the WeakTr CAM model, spec §6.1). */
