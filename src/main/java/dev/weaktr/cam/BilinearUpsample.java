@@ -12,22 +12,32 @@ public final class BilinearUpsample {
      * @return [K, outH, outW]
      */
     public static float[] resize(float[] maps, int k, int h, int w, int outH, int outW) {
+        return resizeRows(maps, k, h, w, outH, outW, 0, outH);
+    }
+
+    /**
+     * Output rows {@code from..to-1} of {@link #resize} only, so a large target can be made band by band.
+     *
+     * @return [K, to − from, outW]
+     */
+    public static float[] resizeRows(float[] maps, int k, int h, int w, int outH, int outW, int from, int to) {
         int[] y0 = new int[outH], y1 = new int[outH];
         float[] fy = new float[outH];
         axis(h, outH, y0, y1, fy);
         int[] x0 = new int[outW], x1 = new int[outW];
         float[] fx = new float[outW];
         axis(w, outW, x0, x1, fx);
-        float[] out = new float[k * outH * outW];
+        int rows = to - from;
+        float[] out = new float[k * rows * outW];
         for (int c = 0; c < k; c++) {
-            int src = c * h * w, dst = c * outH * outW;
-            for (int i = 0; i < outH; i++) {
+            int src = c * h * w, dst = c * rows * outW;
+            for (int i = from; i < to; i++) {
                 int r0 = src + y0[i] * w, r1 = src + y1[i] * w;
                 float wy = fy[i];
                 for (int j = 0; j < outW; j++) {
                     float top = maps[r0 + x0[j]] + (maps[r0 + x1[j]] - maps[r0 + x0[j]]) * fx[j];
                     float bottom = maps[r1 + x0[j]] + (maps[r1 + x1[j]] - maps[r1 + x0[j]]) * fx[j];
-                    out[dst + i * outW + j] = top + (bottom - top) * wy;
+                    out[dst + (i - from) * outW + j] = top + (bottom - top) * wy;
                 }
             }
         }

@@ -24,6 +24,10 @@ public final class SegInferenceOptions {
             + "(checkpoint-best.safetensors, kept by retrain's validation). Default: ${DEFAULT-VALUE}")
     String checkpoint;
 
+    @Option(names = "--max-memory", description = "working memory for one batch of sliding windows, e.g. 512m, 2g "
+            + "(as many windows run at once as fit; the masks do not depend on it). Default: 1g, or 1/8 of the machine's memory if less")
+    String maxMemory;
+
     SegPredictor.Settings settings() {
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
@@ -33,6 +37,27 @@ public final class SegInferenceOptions {
         if (layerWeight < 0) {
             throw new WeaktrException("--layer-weight must be >= 0");
         }
-        return new SegPredictor.Settings(scales, !noFlip, layerWeight, CrfConfig.presetOrNone(crf), 8, checkpoint);
+        long budget = maxMemory == null ? 0 : parseBytes("--max-memory", maxMemory);
+        return new SegPredictor.Settings(scales, !noFlip, layerWeight, CrfConfig.presetOrNone(crf), budget, checkpoint);
+    }
+
+    /** "123", "512k", "512m", "2g" (binary units) -> bytes > 0. */
+    static long parseBytes(String flag, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(?:([kmgt])i?)?b?\\s*").matcher(text);
+        if (!m.matches()) {
+            throw new WeaktrException(flag + ": expected a size such as 512m or 2g, got '" + text + "'");
+        }
+        int shift = switch (m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+        if (!(bytes >= 1 && bytes < Long.MAX_VALUE)) {
+            throw new WeaktrException(flag + ": must be a positive size, got '" + text + "'");
+        }
+        return (long) bytes;
     }
 }

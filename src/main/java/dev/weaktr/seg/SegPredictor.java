@@ -42,18 +42,19 @@ public final class SegPredictor implements AutoCloseable {
     private boolean ownsManager = true;
 
     /**
-     * Inference settings; {@code windowBatch} windows go through the model per forward pass (memory vs speed,
-     * the result does not depend on it); {@code checkpoint} "last" (the official docs test {@code checkpoint.pth}),
+     * Inference settings; {@code maxMemory}: bytes of working memory one forward pass of sliding windows may use
+     * (as many windows go through the model at once as fit, at least one; 0 = {@link #defaultMaxMemory()}; the
+     * result does not depend on it); {@code checkpoint} "last" (the official docs test {@code checkpoint.pth}),
      * "best" (retrain's validation kept {@code checkpoint-best.safetensors}) or null (best when present).
      */
-    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch,
+    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, long maxMemory,
             String checkpoint) {
         public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
-            this(scales, flip, layerWeight, crf, 8);
+            this(scales, flip, layerWeight, crf, 0);
         }
 
-        public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
-            this(scales, flip, layerWeight, crf, windowBatch, "last");
+        public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, long maxMemory) {
+            this(scales, flip, layerWeight, crf, maxMemory, "last");
         }
 
         public static Settings singleScale() {
@@ -161,6 +162,9 @@ public final class SegPredictor implements AutoCloseable {
         return new LabelPng.LabelMap(refined, image.width(), image.height());
     }
 
+    /** Output rows resized and softmaxed at a time, so no second [K, H, W] buffer exists for a large image. */
+    private static final int BAND_ROWS = 64;
+
     /** Adds softmax(layer 2) + w·softmax(layer 1) of one scale/flip variant, resized to h×w, to {@code total}. */
     private void addVariant(float[] total, RgbImage image, boolean mirrored, int h, int w) {
         int k = manifest.net().numClasses();
@@ -168,17 +172,48 @@ public final class SegPredictor implements AutoCloseable {
         float[][] logits = slidingWindow(image, multi); // per layer [K, ih, iw]
         for (int layer = 0; layer < logits.length; layer++) {
             float weight = multi && layer == 0 ? (float) settings.layerWeight() : 1f;
-            float[] up = BilinearUpsample.resize(logits[layer], k, image.height(), image.width(), h, w);
-            softmaxInPlace(up, k, h * w);
-            for (int c = 0; c < k; c++) {
-                for (int y = 0; y < h; y++) {
-                    int row = (c * h + y) * w;
-                    for (int x = 0; x < w; x++) {
-                        total[row + x] += weight * up[row + (mirrored ? w - 1 - x : x)];
+            for (int from = 0; from < h; from += BAND_ROWS) {
+                int rows = Math.min(BAND_ROWS, h - from);
+                float[] up = BilinearUpsample.resizeRows(logits[layer], k, image.height(), image.width(), h, w, from, from + rows);
+                softmaxInPlace(up, k, rows * w);
+                for (int c = 0; c < k; c++) {
+                    for (int y = 0; y < rows; y++) {
+                        int src = (c * rows + y) * w, dst = (c * h + from + y) * w;
+                        for (int x = 0; x < w; x++) {
+                            total[dst + x] += weight * up[src + (mirrored ? w - 1 - x : x)];
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The default budget of {@link Settings#maxMemory}: 1 GiB, or an eighth of the machine's physical memory when
+     * that is less.
+     */
+    public static long defaultMaxMemory() {
+        long physical = 0;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            physical = os.getTotalMemorySize();
+        }
+        return physical > 0 ? Math.min(1L << 30, physical / 8) : 1L << 30;
+    }
+
+    /**
+     * Windows of wh×ww per forward pass within {@code budget} bytes (at least one): the working set of one window
+     * is estimated from the encoder's largest step (scores, softmax and its scaled copy, [H, N, N] each; the
+     * MLP's and q/k/v's [N, ·] tensors) and the decoder's upsampled masks ([K, wh, ww] per mask set, three copies),
+     * float32, with a 1.5 safety factor.
+     */
+    static int windowsPerBatch(long budget, SegmenterConfig net, int wh, int ww, boolean multi) {
+        int patch = net.encoder().patch();
+        long n = 1 + (long) ((wh + patch - 1) / patch) * ((ww + patch - 1) / patch);
+        long d = net.encoder().dim(), heads = net.encoder().heads(), masks = multi ? net.decoderLayers() : 1;
+        long floats = 3 * heads * n * n + 18 * n * d + 3 * masks * net.numClasses() * (long) wh * ww + 3L * wh * ww;
+        long bytes = floats * 4 * 3 / 2;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / bytes));
     }
 
     /** With the statistics recorded in run.json (the encoder's, backbones-spec §5); ImageNet for older runs. */
@@ -208,7 +243,8 @@ public final class SegPredictor implements AutoCloseable {
             }
         }
         int plane = k * wh * ww;
-        int batch = Math.max(1, settings.windowBatch());
+        long budget = settings.maxMemory() > 0 ? settings.maxMemory() : defaultMaxMemory();
+        int batch = windowsPerBatch(budget, manifest.net(), wh, ww, multi);
         for (int from = 0; from < origins.size(); from += batch) {
             List<int[]> chunk = origins.subList(from, Math.min(origins.size(), from + batch));
             float[][] out = forwardWindows(chw, h, w, chunk, wh, ww, multi); // per mask set: [n, K, wh, ww]

@@ -43,12 +43,24 @@ public final class Segmenter {
         long b = images.getShape().get(0);
         int h = (int) images.getShape().get(2), w = (int) images.getShape().get(3);
         NDArray x = padToMultiple(images, patch);
-        VisionTransformer.Output enc = encoder.forward(x, rng, null);
-        NDArray tokens = encoder.norm(enc.tokens()); // [B, 1 + hw, D]
+        NDArray encoded;
+        int gh, gw;
+        if (rng == null) { // inference: each block in its own scope, no attention maps kept (bounded memory)
+            VisionTransformer.StreamedOutput enc = encoder.forwardStreamed(x, Integer.MAX_VALUE, null, false);
+            encoded = enc.tokens();
+            gh = enc.gridH();
+            gw = enc.gridW();
+        } else {
+            VisionTransformer.Output enc = encoder.forward(x, rng, null);
+            encoded = enc.tokens();
+            gh = enc.gridH();
+            gw = enc.gridW();
+        }
+        NDArray tokens = encoder.norm(encoded); // [B, 1 + hw, D]
         NDArray patches = tokens.get(":, 1:, :");
         List<NDArray> out = new ArrayList<>();
         int ph = (int) x.getShape().get(2), pw = (int) x.getShape().get(3);
-        for (NDArray m : decoder.forward(patches, enc.gridH(), enc.gridW(), rng, everyLayer)) {
+        for (NDArray m : decoder.forward(patches, gh, gw, rng, everyLayer)) {
             NDArray up = BilinearResize.resize(m, ph, pw);
             out.add(ph == h && pw == w ? up : up.get(":, :, :{}, :{}", h, w));
         }

@@ -119,14 +119,18 @@ class SegPipelineCliTest {
             }
         }
         float[][] scores = new float[2][];
-        int[] batches = {1, 8};
+        byte[][] masks = new byte[2][];
+        long[] budgets = {1, Long.MAX_VALUE}; // one window per forward pass vs all windows at once
         for (int i = 0; i < 2; i++) {
             try (SegPredictor p = SegPredictor.open(run, Device.cpu(), new SegPredictor.Settings(new double[] {1.2}, false,
-                    0.8, java.util.Optional.empty(), batches[i]))) {
-                scores[i] = p.predict(big).scores();
+                    0.8, java.util.Optional.empty(), budgets[i]))) {
+                SegPredictor.Prediction pr = p.predict(big);
+                scores[i] = pr.scores();
+                masks[i] = pr.labels().labels();
             }
         }
         assertArrayEquals(scores[0], scores[1], 1e-5f);
+        assertArrayEquals(masks[0], masks[1], "budget-batched and unbatched masks");
     }
 
     @Test
