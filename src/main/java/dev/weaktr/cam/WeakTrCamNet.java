@@ -81,8 +81,8 @@ public final class WeakTrCamNet {
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
     }
 
-    /** Bytes of attention probabilities [B, H, R, N] one streamed block may hold (float32). */
-    static final long STREAM_BLOCK_BYTES = 64L << 20;
+    /** Bytes of the stacked attention rows [B, H·L, R, N] one streamed block may hold (float32). */
+    static final long STREAM_BLOCK_BYTES = 128L << 20;
 
     /**
      * Inference in bounded memory (spec §1.6): the same outputs as {@link #forward} (to float rounding), but no
@@ -99,11 +99,12 @@ public final class WeakTrCamNet {
         int heads = config.backbone().heads(), depth = config.backbone().depth();
         long b = images.getShape().get(0);
         int n = c + (int) ((images.getShape().get(2) / config.backbone().patch()) * (images.getShape().get(3) / config.backbone().patch()));
-        int rows = rowBlock > 0 ? rowBlock : (int) Math.max(1, Math.min(n, STREAM_BLOCK_BYTES / (4L * b * heads * n)));
+        int rows = rowBlock > 0 ? rowBlock : (int) Math.max(1, Math.min(n, STREAM_BLOCK_BYTES / (4L * b * heads * depth * n)));
         float[] max = new float[(int) b * heads * depth];
         java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
         double[] sum = new double[max.length];
-        VisionTransformer.StreamedOutput enc = vit.forwardStreamed(images, rows, (layer, r0, p) -> {
+        int backboneRows = (int) Math.min(n, (long) rows * depth); // [B, H, R, N]: the same bytes as a stacked block
+        VisionTransformer.StreamedOutput enc = vit.forwardStreamed(images, backboneRows, (layer, r0, p) -> {
             float[] bmax = Ops.max(p, 2, 3).toFloatArray(); // [B, H]
             float[] bsum = p.sum(new int[] {2, 3}).toFloatArray();
             for (int i = 0; i < bmax.length; i++) {
@@ -133,16 +134,10 @@ public final class WeakTrCamNet {
         }
         AttentionFusion.MapWeights weights = fusion.mapWeights(
                 new AttentionFusion.MapStats((int) b, heads, depth, max, mean, features), images.getManager());
-        NDArray crossW = weights.cross().reshape(b, heads, depth);
-        NDArray patchW = weights.patch().reshape(b, heads, depth);
-
-        NDArray cross = null; // Σ_k w_k·A_k over class-token query rows: [B, C, N]
-        for (int l = 0; l < depth; l++) {
-            Attention.Streamed a = enc.layers().get(l);
-            NDArray p = vit.attention(l).probabilities(a.q(), a.k(), 0, c); // [B, H, C, N]
-            NDArray term = p.mul(crossW.get(":, :, {}", l).reshape(b, heads, 1, 1)).sum(new int[] {1});
-            cross = cross == null ? term : cross.add(term);
-        }
+        NDArray crossW = weights.cross().reshape(b, (long) heads * depth, 1, 1);
+        NDArray patchW = weights.patch().reshape(b, (long) heads * depth, 1, 1);
+        // Σ_k w_k·A_k over the class-token query rows, reduced over the stacked maps as the materialised path does
+        NDArray cross = fusedRows(enc, 0, c).mul(crossW).sum(new int[] {1}); // [B, C, N]
         NDArray fusedCam = cross.get(":, :, {}:", c).reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6
         NDArray flatCam = fusedCam.reshape(b, c, (long) h * w).transpose(0, 2, 1); // [B, hw, C]
 
@@ -151,13 +146,7 @@ public final class WeakTrCamNet {
             long r1 = Math.min(n, r0 + rows);
             NDArray fine;
             try (NDScope scope = new NDScope()) {
-                NDArray acc = null; // [B, R, N]
-                for (int l = 0; l < depth; l++) {
-                    Attention.Streamed a = enc.layers().get(l);
-                    NDArray p = vit.attention(l).probabilities(a.q(), a.k(), r0, r1); // [B, H, R, N]
-                    NDArray term = p.mul(patchW.get(":, :, {}", l).reshape(b, heads, 1, 1)).sum(new int[] {1});
-                    acc = acc == null ? term : acc.add(term);
-                }
+                NDArray acc = fusedRows(enc, r0, r1).mul(patchW).sum(new int[] {1}); // [B, R, N]
                 fine = acc.get(":, :, {}:", c).matMul(flatCam); // eq. 6 on these rows: [B, R, C]
                 NDScope.unregister(fine);
             }
@@ -168,6 +157,18 @@ public final class WeakTrCamNet {
                 .transpose(0, 2, 1).reshape(b, c, h, w);
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
+    }
+
+    /** Rows r0..r1-1 of every layer-head map, stacked as in spec §1.4: [B, H·L, R, N], channel head·L + layer. */
+    private NDArray fusedRows(VisionTransformer.StreamedOutput enc, long r0, long r1) {
+        NDList rows = new NDList(enc.layers().size());
+        for (int l = 0; l < enc.layers().size(); l++) {
+            Attention.Streamed a = enc.layers().get(l);
+            rows.add(vit.attention(l).probabilities(a.q(), a.k(), r0, r1)); // [B, H, R, N]
+        }
+        NDArray s = NDArrays.stack(rows, 2); // [B, H, L, R, N]
+        long[] sh = s.getShape().getShape();
+        return s.reshape(sh[0], sh[1] * sh[2], sh[3], sh[4]);
     }
 
     /**

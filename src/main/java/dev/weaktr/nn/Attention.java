@@ -121,8 +121,14 @@ public final class Attention {
 
     /** Softmax rows {@code r0..r1-1} of the attention: q [B, H, N, hd], k [B, H, N, hd] -> [B, H, r1 − r0, N]. */
     public NDArray probabilities(NDArray q, NDArray k, long r0, long r1) {
-        NDArray rows = r0 == 0 && r1 == q.getShape().get(2) ? q : q.get(":, :, {}:{}, :", r0, r1);
-        return rows.matMul(k.transpose(0, 1, 3, 2)).mul(scale).softmax(-1);
+        NDArray p;
+        try (NDScope scope = new NDScope()) { // frees the scores and their scaled copy at once
+            NDArray rows = r0 == 0 && r1 == q.getShape().get(2) ? q : q.get(":, :, {}:{}, :", r0, r1);
+            p = rows.matMul(k.transpose(0, 1, 3, 2)).mul(scale).softmax(-1);
+            NDScope.unregister(p);
+        }
+        NDScope.register(p);
+        return p;
     }
 
     /** Output of {@link #forwardStreamed}: the attention feature [B, N, D] and the (rotated) q, k [B, H, N, hd]. */

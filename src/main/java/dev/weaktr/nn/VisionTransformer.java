@@ -134,6 +134,10 @@ public final class VisionTransformer {
                 NDScope.register(o.attention().k());
                 layers.add(o.attention());
             }
+            if (l > 0) { // the previous block's tokens (ours, not the caller's embedding) are no longer needed
+                NDScope.unregister(x);
+                x.close();
+            }
             x = o.tokens();
         }
         return new StreamedOutput(x, layers, h, w);
