@@ -15,6 +15,9 @@ import java.util.Arrays;
  * to the image size, absent classes are zeroed, mirrored maps are flipped back, and all maps are SUMMED;
  * each present class is then min-max normalised to [0, 1].
  *
+ * <p>Memory: each variant runs alone through {@link WeakTrCamNet#forwardStreamed}, which never holds the 72
+ * attention maps (spec §1.6), so any image size fits in memory that grows as N·(rows + depth·D), N the tokens.
+ *
  * <p>Deviation: maps are upsampled to the original image size even when the first scale is not 1.0
  * (the official code uses the first scale's size), so CAMs always align with the image and its mask.
  */
