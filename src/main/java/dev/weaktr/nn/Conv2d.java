@@ -64,6 +64,10 @@ public final class Conv2d {
         long b = x.getShape().get(0);
         NDArray xp = pad == 0 ? x : zeroPad(x, pad);
         long hp = xp.getShape().get(2), wp = xp.getShape().get(3);
+        if (hp < k || wp < k) {
+            throw new IllegalArgumentException("conv input " + x.getShape() + " (padded " + hp + "x" + wp
+                    + ") is smaller than the kernel " + k + "x" + k);
+        }
         long oh = (hp - k) / s + 1, ow = (wp - k) / s + 1;
         NDArray y;
         if (groups == 1) {
