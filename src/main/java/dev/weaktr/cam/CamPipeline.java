@@ -76,7 +76,7 @@ public final class CamPipeline {
     }
 
     /** [H·W] max over the image's class maps (0 where it has none). */
-    static float[] maxOverClasses(CamInference.Cams cams) {
+    public static float[] maxOverClasses(CamInference.Cams cams) {
         int plane = cams.height() * cams.width();
         float[] heat = new float[plane];
         for (int k = 0; k < cams.classes().length; k++) {
@@ -92,10 +92,23 @@ public final class CamPipeline {
      * {@code background} (spec §3.3), optionally refined by a dense CRF ({@code crf} empty = none) run in
      * parallel over images; {@code seeds.txt} (the ids) is written last.
      */
+    /** A SEEDS folder's source ({@code seeds.json}): the CAMS folder, the background threshold and the CRF preset. */
+    public static final String SEEDS_SOURCE = "seeds.json";
+
     public static int seeds(Path camsDir, double background, Optional<CrfConfig> crf, int threads, Path out) {
         CamStore store = CamStore.open(camsDir);
         List<String> ids = store.ids();
         forEachSeed(store, ids, background, crf, threads, (id, seed) -> LabelPng.write(out.resolve(id + ".png"), seed));
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("cams", camsDir.toAbsolutePath().toString());
+        source.put("threshold", background);
+        source.put("crf", crf.map(CrfConfig::name).orElse("none"));
+        try {
+            AtomicFiles.writeString(out.resolve(SEEDS_SOURCE), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(source) + "\n");
+        } catch (java.io.IOException e) {
+            throw new WeaktrException("cannot write " + out.resolve(SEEDS_SOURCE) + ": " + e.getMessage(), e);
+        }
         AtomicFiles.writeString(out.resolve("seeds.txt"), String.join("\n", ids) + "\n");
         return ids.size();
     }

@@ -19,6 +19,25 @@ public final class SegPipeline {
 
     private SegPipeline() {}
 
+    /** Where a PRED folder came from ({@code pred.json}): the dataset split, the run and the inference settings. */
+    public record Source(String data, String split, String run, double[] scales, boolean flip, double layerWeight,
+            String crf, boolean pseudo) {
+        public static final String FILE = "pred.json";
+
+        /** The folder's pred.json, or null when it has none (folders written before it existed). */
+        public static Source read(Path dir) {
+            Path file = dir.resolve(FILE);
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                return null;
+            }
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(), Source.class);
+            } catch (java.io.IOException e) {
+                throw new WeaktrException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Summary of a labelling run. */
     public record Result(int images, double seconds) {}
 
@@ -41,6 +60,15 @@ public final class SegPipeline {
                     console.printf("segment: %d/%d images%n", n, data.size());
                 }
             }
+        }
+        Source source = new Source(dataRoot.toAbsolutePath().toString(), split, run.toAbsolutePath().toString(),
+                settings.scales(), settings.flip(), settings.layerWeight(),
+                settings.crf().map(dev.weaktr.crf.CrfConfig::name).orElse("none"), pseudo);
+        try {
+            AtomicFiles.writeString(out.resolve(Source.FILE), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(source) + "\n");
+        } catch (java.io.IOException e) {
+            throw new WeaktrException("cannot write " + out.resolve(Source.FILE) + ": " + e.getMessage(), e);
         }
         AtomicFiles.writeString(out.resolve(INDEX), String.join("\n", data.ids()) + "\n");
         return new Result(data.size(), (System.nanoTime() - t0) / 1e9);

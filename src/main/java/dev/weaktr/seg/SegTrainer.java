@@ -119,6 +119,7 @@ public final class SegTrainer {
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
+                long epochStart = System.nanoTime();
                 last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
@@ -126,6 +127,7 @@ public final class SegTrainer {
                 rec.put("step", sgd.step());
                 rec.put("loss", last[0]);
                 rec.put("kept", last[1]);
+                rec.put("seconds", (System.nanoTime() - epochStart) / 1e9);
                 log.append(rec);
             }
             return new Result(run, cfg.epochs(), last[0], last[1], (System.nanoTime() - t0) / 1e9);
