@@ -98,8 +98,9 @@ public final class AfaTrainer {
             AdamW adam = new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), AfaNet::lrScale);
             int round = cfg.roundIterations();
             int rounds = (cfg.iterations() + round - 1) / round;
+            // PolyWarmupAdamW: the factor of its own global_step, i.e. of the updates done
             TrainingLoop.Config loop = new TrainingLoop.Config(rounds, round, "iterations",
-                    t -> cfg.lr() * cfg.lrFactor(t), 0, cfg.seed());
+                    (r, updates) -> cfg.lr() * cfg.lrFactor(updates), 0, cfg.seed(), false);
             Step step = new Step(model, data, cfg, manager);
             Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, adam, loop, step, stopAfterRounds);
             return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.LongToDoubleFunction;
 
 /**
  * The one training loop a method plugs its model, losses and labels into: steps grouped in <em>rounds</em> (an
@@ -33,6 +32,11 @@ public final class TrainingLoop {
          */
         Map<String, Double> step(long step, int stepInRound, SplittableRandom rng);
 
+        /** Extra words for the divergence error (e.g. whether the input was finite). */
+        default String diagnose() {
+            return "";
+        }
+
         /** Checkpoint metadata beside the weights (e.g. {@code task}). */
         default Map<String, String> checkpointMeta() {
             return Map.of();
@@ -43,12 +47,19 @@ public final class TrainingLoop {
      * @param rounds number of rounds
      * @param stepsPerRound optimiser steps in a round
      * @param roundName "epoch" or "iterations" (how progress and the log name a round)
-     * @param lrAt base learning rate of a global step
+     * @param lr the base learning rate of the next update
      * @param maxGradNorm clip the global gradient norm to this (0 = off)
      * @param seed the run's seed
+     * @param logSteps also append one {@code log.jsonl} line per step (step, lr, terms, grad_norm)
      */
-    public record Config(int rounds, int stepsPerRound, String roundName, LongToDoubleFunction lrAt, double maxGradNorm,
-            long seed) {}
+    public record Config(int rounds, int stepsPerRound, String roundName, Schedule lr, double maxGradNorm, long seed,
+            boolean logSteps) {}
+
+    /** The base learning rate from the round and the optimiser's update count (skipped steps do not count). */
+    @FunctionalInterface
+    public interface Schedule {
+        double lr(int round, long updatesDone);
+    }
 
     /** Non-finite steps tolerated in a row before training stops with an error. */
     public static final int MAX_CONSECUTIVE_SKIPS = 10;
@@ -87,7 +98,7 @@ public final class TrainingLoop {
             double lr = Double.NaN;
             for (int s = 0; s < cfg.stepsPerRound(); s++) {
                 long step = (long) round * cfg.stepsPerRound() + s;
-                lr = cfg.lrAt().applyAsDouble(step);
+                lr = cfg.lr().lr(round, optimizer.step());
                 Map<String, Double> terms = method.step(step, s, rng);
                 double loss = terms.get("loss");
                 double norm = Double.isFinite(loss) ? params.gradientNorm() : Double.NaN;
@@ -96,8 +107,8 @@ public final class TrainingLoop {
                     skipped++;
                     if (++inARow >= MAX_CONSECUTIVE_SKIPS) {
                         throw new WeaktrException(String.format(Locale.ROOT, "training diverged: %d steps in a row had a "
-                                + "non-finite loss or gradient (last terms %s; non-finite weights: %s); lower --lr",
-                                inARow, terms, params.nonFiniteValues()));
+                                + "non-finite loss or gradient (last terms %s; non-finite weights: %s%s); lower --lr",
+                                inARow, terms, params.nonFiniteValues(), method.diagnose()));
                     }
                     continue;
                 }
@@ -106,6 +117,14 @@ public final class TrainingLoop {
                     params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
                 }
                 optimizer.update(lr);
+                if (cfg.logSteps()) {
+                    Map<String, Object> rec = new LinkedHashMap<>();
+                    rec.put("step", optimizer.step());
+                    rec.put("lr", lr);
+                    rec.putAll(terms);
+                    rec.put("grad_norm", norm);
+                    log.append(rec);
+                }
                 terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
                 done++;
                 progress.step(round, cfg.rounds(), s + 1, cfg.stepsPerRound(), sums.get("loss") / done, lr);
