@@ -56,6 +56,35 @@ class BackboneTest {
     }
 
     @Test
+    void thePublishedLayoutLoadsWithItsImageNetHeadDropped(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        // mit_b*.pth layout: the encoder's own names at the top level plus the ImageNet classifier head.*
+        WeightFile afa = WeightFile.read(AFA);
+        java.util.Map<String, float[]> t = new java.util.LinkedHashMap<>();
+        java.util.Map<String, long[]> s = new java.util.LinkedHashMap<>();
+        afa.tensors().forEach((k, v) -> {
+            if (k.startsWith("encoder.")) {
+                t.put(k.substring(8), v);
+                s.put(k.substring(8), afa.shape(k));
+            }
+        });
+        t.put("head.weight", new float[1000 * 64]);
+        s.put("head.weight", new long[] {1000, 64});
+        t.put("head.bias", new float[1000]);
+        s.put("head.bias", new long[] {1000});
+        Path file = tmp.resolve("mit_tiny.safetensors");
+        dev.weaktr.io.SafeTensors.write(file, t, s, java.util.Map.of());
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            Parameters p = new Parameters(m, DataType.FLOAT32, 0, false);
+            MixVisionTransformer mit = new MixVisionTransformer(p.scoped("encoder."), TINY);
+            p.constant("classifier.weight", 0f, 3, 64, 1, 1); // a method's head beside the encoder is not asked for
+            LoadReport r = mit.loadPretrained(file, true);
+            assertEquals(java.util.List.of("head.weight", "head.bias"), r.dropped());
+            assertEquals(t.size() - 2, r.loaded().size());
+            assertArrayEquals(t.get("block4.1.attn.kv.weight"), p.get("encoder.block4.1.attn.kv.weight").toFloatArray());
+        }
+    }
+
+    @Test
     void aFileOfAnotherFamilyOrSizeIsRefusedNamingIt() {
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             MixVisionTransformer mit = new MixVisionTransformer(new Parameters(m, DataType.FLOAT32, 0, false), MitConfig.CPU_DEMO);
