@@ -61,7 +61,7 @@ public final class CamTrainer {
      * @param resume continue from {@code run/checkpoint.safetensors}
      * @param pretrained weights loaded after the random init and before resuming, or null
      */
-    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
+    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig requested,
             Device device, boolean resume, Pretrained pretrained) {
         DatasetChecker.requireTrainable(dataRoot, split, console);
         VocDataset data = VocDataset.open(dataRoot, split);
@@ -70,11 +70,8 @@ public final class CamTrainer {
             throw new WeaktrException(dataRoot + " has " + data.classes().numForeground() + " foreground classes but the "
                     + "network is built for " + net.numClasses());
         }
+        CamTrainConfig cfg = Batches.capBatch(requested, requested.batch(), data.size(), split, console, requested::withBatchCappedTo);
         int stepsPerEpoch = data.size() / cfg.batch(); // drop_last, as the official loader
-        if (stepsPerEpoch == 0) {
-            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size()
-                    + " images of split '" + split + "'");
-        }
         WeightFile weights = pretrained == null ? null : WeightFile.read(pretrained.file());
         CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),

@@ -6,19 +6,18 @@ import dev.weaktr.cam.CamNetConfig;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamTrainConfig;
 import dev.weaktr.cam.CamTrainer;
-import dev.weaktr.data.AugmentConfig;
 import dev.weaktr.data.Synth;
 import dev.weaktr.data.SynthConfig;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.CamEvaluator;
 import dev.weaktr.eval.SegEvaluator;
 import dev.weaktr.nn.VitConfig;
-import dev.weaktr.seg.SegAugmentConfig;
 import dev.weaktr.seg.SegPipeline;
 import dev.weaktr.seg.SegPredictor;
 import dev.weaktr.seg.SegTrainConfig;
 import dev.weaktr.seg.SegTrainer;
 import dev.weaktr.seg.SegmenterConfig;
+import dev.weaktr.train.Recipe;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import java.util.Optional;
  * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval. Every step is
  * the same public API the CLI commands call.
  *
- * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; a from-scratch model
+ * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; the demo trains with the
+ * {@link Recipe#FROM_SCRATCH} presets: a from-scratch model
  * with a few CPU minutes needs larger learning rates, no warm-up, milder crops, and an encoder for the
  * retraining that starts from the CAM network's backbone ({@code --init-from}).
  */
@@ -118,15 +118,13 @@ public final class Demo {
     private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, Device device, PrintStream console) {
         int classes = Synth.classes().numForeground();
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
-        // effective lr 2.5e-4 at batch 8 (the official rule lr·B/512 with lr 0.016), no warm-up
-        CamTrainConfig cfg = new CamTrainConfig(s.camEpochs(), 8, 0.016, 1e-6, 1e-5, 0, 0.05, s.seed(),
-                new AugmentConfig(s.size(), 0.5, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 1.0);
+        CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed()).build();
         console.println("== train-cam --fusion " + fusion + " (" + s.camEpochs() + " epochs) -> " + run);
         return new CamTrainer(console).train(data, "train", run, net, cfg, device, false);
     }
 
     private static SegTrainConfig segRecipe(Settings s, boolean gradientClip) {
-        return new SegTrainConfig(s.segEpochs(), 8, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, gradientClip, 1.2, s.size() / 4, s.seed(),
-                SegAugmentConfig.official(s.size()), 1.0);
+        return SegTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.segEpochs()).gradientClip(gradientClip)
+                .seed(s.seed()).build();
     }
 }

@@ -68,7 +68,7 @@ public final class SegTrainer {
     }
 
     /** As {@link #train}, but returns after epoch {@code stopAfter} (as a killed run would, minus the kill). */
-    Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
+    Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig requested,
             Init init, Device device, boolean resume, int stopAfter) {
         if (init.pretrained() != null && init.camRun() != null) {
             throw new WeaktrException("give either --pretrained or --init-from, not both");
@@ -80,10 +80,8 @@ public final class SegTrainer {
                     + "the Segmenter is built for " + net.numClasses());
         }
         checkSeeds(data, seeds);
+        SegTrainConfig cfg = Batches.capBatch(requested, requested.batch(), data.size(), split, console, requested::withBatchCappedTo);
         int steps = data.size() / cfg.batch();
-        if (steps == 0) {
-            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size() + " images of split '" + split + "'");
-        }
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
                 split, seeds.toAbsolutePath().toString(), init.describe(),
                 net.normalization().mean(), net.normalization().std());
