@@ -35,7 +35,7 @@ public final class CamLoss {
      * @return scalar
      */
     public static NDArray multiLabelSoftMargin(NDArray logits, NDArray targets) {
-        NDArray softplus = logits.maximum(0).add(logits.abs().neg().exp().add(1).log());
+        NDArray softplus = logits.maximum(logits.zerosLike()).add(logits.abs().neg().exp().add(1).log()); // see Ops.scalar
         return softplus.sub(targets.mul(logits)).mean();
     }
 }

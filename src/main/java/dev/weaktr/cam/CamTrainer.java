@@ -19,6 +19,7 @@ import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.CosineSchedule;
 import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.NonFinite;
 import dev.weaktr.train.Progress;
 import dev.weaktr.weights.PretrainedInit;
 import java.io.PrintStream;
@@ -119,7 +120,7 @@ public final class CamTrainer {
                 rec.put("loss_fine", stats.mean(3));
                 rec.put("skipped_steps", stats.skipped);
                 if (stats.lastSkipReason != null) {
-                    rec.put("last_skip", "non-finite gradient in " + stats.lastSkipReason);
+                    rec.put("last_skip", stats.lastSkipReason);
                 }
                 rec.put("seconds", stats.seconds);
                 log.append(rec);
@@ -170,6 +171,7 @@ public final class CamTrainer {
         SplittableRandom dropPathRng = epochRng.split();
         EpochStats stats = new EpochStats();
         int consecutiveSkips = 0;
+        NonFinite.Event firstSkip = null;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             long ts = System.nanoTime();
@@ -178,18 +180,22 @@ public final class CamTrainer {
             List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
             if (!badGradients.isEmpty()) {
                 // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
+                NonFinite.Event event = new NonFinite.Event(adam.step() + 1, Double.isFinite(terms[0])
+                        ? NonFinite.gradients(badGradients, params.all().size())
+                        : firstActivation(model, batch, cfg.augment().size(), manager, terms));
+                firstSkip = firstSkip == null ? event : firstSkip;
                 params.zeroGradients();
                 stats.skipped++;
-                stats.lastSkipReason = badGradients.subList(0, Math.min(3, badGradients.size())).toString();
+                stats.lastSkipReason = event.toString();
                 if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new WeaktrException(String.format(java.util.Locale.ROOT,
-                            "training diverged: %d steps in a row had a non-finite loss (class-token %s, coarse %s, "
-                                    + "fine %s; input finite: %s); lower --lr", consecutiveSkips, terms[1], terms[2],
-                            terms[3], allFinite(batch.images())));
+                    throw new WeaktrException("training diverged: " + consecutiveSkips + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + firstSkip + " (non-finite weights: "
+                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
             consecutiveSkips = 0;
+            firstSkip = null;
             if (cfg.maxGradNorm() > 0) {
                 double norm = params.gradientNorm();
                 if (norm > cfg.maxGradNorm()) {
@@ -227,13 +233,36 @@ public final class CamTrainer {
     }
 
 
-    private static boolean allFinite(float[] v) {
-        for (float x : v) {
-            if (!Float.isFinite(x)) {
-                return false;
+    /**
+     * Re-runs the forward of a step whose loss was not finite (without drop path) and names the first non-finite
+     * tensor: the input, a block's attention scores or feature, the tokens, the CAMs, then the loss terms.
+     */
+    private static String firstActivation(WeakTrCamNet model, Batch batch, int size, NDManager manager, double[] terms) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, size, size));
+            NonFinite.Probe probe = new NonFinite.Probe().add("input", x);
+            var enc = model.backbone().forward(x, null, null);
+            for (int i = 0; i < enc.layers().size(); i++) {
+                probe.add("blocks." + i + ".attn.scores", enc.layers().get(i).scores());
+                probe.add("blocks." + i + ".attn", enc.layers().get(i).feature());
             }
+            probe.add("tokens", enc.tokens());
+            WeakTrCamNet.Output out = model.forward(x, null);
+            probe.add("class-token scores", out.classTokenScores()).add("coarse scores", out.coarseScores())
+                    .add("fused CAM", out.fusedCam()).add("fine CAM", out.fineCam());
+            String name = probe.firstActivation();
+            if (name != null) {
+                return name;
+            }
+            String[] names = {"class-token", "coarse", "fine"};
+            for (int i = 0; i < 3; i++) {
+                if (!Double.isFinite(terms[i + 1])) {
+                    return "loss term " + names[i] + " (" + terms[i + 1] + ")";
+                }
+            }
+            return "loss (" + terms[0] + ")";
         }
-        return true;
     }
 
     /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */

@@ -15,6 +15,7 @@ import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.NonFinite;
 import dev.weaktr.train.PolySchedule;
 import dev.weaktr.train.Progress;
 import dev.weaktr.train.Sgd;
@@ -168,21 +169,32 @@ public final class SegTrainer {
         SplittableRandom dropPath = rng.split();
         double lossSum = 0, keptSum = 0;
         int consecutiveSkips = 0;
+        NonFinite.Event firstSkip = null;
         for (int s = 0; s < steps; s++) {
             Batch batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
             double norm = Double.isFinite(r.meanLoss()) ? params.gradientNorm() : Double.NaN;
             if (!Double.isFinite(norm)) { // skipped, as AMP's GradScaler would
+                NonFinite.Event event = new NonFinite.Event(sgd.step() + 1, Double.isFinite(r.meanLoss())
+                        ? NonFinite.gradients(params.nonFiniteGradients(), params.all().size())
+                        : firstActivation(model, batch, cfg.augment().crop(), manager));
+                firstSkip = firstSkip == null ? event : firstSkip;
                 params.zeroGradients();
-                if (++consecutiveSkips >= 10) {
-                    throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss or gradient"
-                            + " (non-finite weights: " + params.nonFiniteValues() + ", gradients: "
-                            + params.nonFiniteGradients() + "); lower --lr");
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("step", event.step());
+                rec.put("skipped", true);
+                rec.put("non_finite", event.tensor());
+                log.append(rec);
+                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                    throw new WeaktrException("retraining diverged: " + consecutiveSkips + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + firstSkip + " (non-finite weights: "
+                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
             consecutiveSkips = 0;
+            firstSkip = null;
             if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
                 params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
             }
@@ -200,6 +212,19 @@ public final class SegTrainer {
             progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / (s + 1), lr);
         }
         return new double[] {lossSum / steps, keptSum / steps};
+    }
+
+    /** Non-finite steps tolerated in a row before training stops with an error. */
+    static final int MAX_CONSECUTIVE_SKIPS = 10;
+
+    /** Re-runs the forward of a step whose loss was not finite and names the first non-finite activation. */
+    private static String firstActivation(Segmenter model, Batch batch, int crop, NDManager manager) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, crop, crop));
+            String name = model.probe(x).firstActivation();
+            return name != null ? name : "loss (cross-entropy of finite logits)";
+        }
     }
 
     private static GradientClipping.Result step(Segmenter model, GradientClipping loss, Batch batch, int crop,
