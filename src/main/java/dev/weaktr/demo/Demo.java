@@ -55,9 +55,18 @@ public final class Demo {
     private static final double[] CAM_SCALES = {1.0, 1.2}; // the official VOC generation command's scales
 
     public static Report run(Path out, Settings s, Device device, PrintStream console) {
+        return run(out, s, null, device, console);
+    }
+
+    /** The single-class variant of the demo ({@code demo --single-class}): one class among unlabelled distractors. */
+    public static final Synth.SingleClass SINGLE_CLASS = new Synth.SingleClass("spoked-ring", true, 0.35);
+
+    /** @param singleClass the single-class benchmark to generate instead of the five-class one, or null */
+    public static Report run(Path out, Settings s, Synth.SingleClass singleClass, Device device, PrintStream console) {
         Path data = out.resolve("data");
-        console.println("== synth: " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
-        Synth.generate(SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), data);
+        console.println("== synth" + (singleClass == null ? "" : " --single-class " + singleClass.name() + " --distractors")
+                + ": " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
+        Synth.generate(SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), singleClass, data);
         VocDataset train = VocDataset.open(data, "train");
         List<CamRow> rows = new ArrayList<>();
         Path bestCams = null;
@@ -116,7 +125,7 @@ public final class Demo {
     }
 
     private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, Device device, PrintStream console) {
-        int classes = Synth.classes().numForeground();
+        int classes = VocDataset.open(data, "train").classes().numForeground();
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
         CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed()).build();
         console.println("== train-cam --fusion " + fusion + " (" + s.camEpochs() + " epochs) -> " + run);
