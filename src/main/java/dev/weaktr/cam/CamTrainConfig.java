@@ -20,15 +20,26 @@ import dev.weaktr.train.Recipe;
  * @param recipe the preset the fields started from ({@link Recipe#cliName()}); null when built field by field
  * @param requestedBatch the batch asked for when it was larger than the split and {@code batch} became the split's
  *     size; null otherwise
+ * @param scorePool the coarse class score's pooling: {@code gap} (official; null reads as it) or {@code topk}
+ *     ({@link CamLoss#compute(WeakTrCamNet.Output, ai.djl.ndarray.NDArray, boolean, String)})
  */
 public record CamTrainConfig(
         int epochs, int batch, double lr, double warmupLr, double minLr, int warmupEpochs, double weightDecay,
-        long seed, AugmentConfig augment, double maxGradNorm, String recipe, Integer requestedBatch) {
+        long seed, AugmentConfig augment, double maxGradNorm, String recipe, Integer requestedBatch,
+        String scorePool) {
+
+    public static final java.util.List<String> SCORE_POOLS = java.util.List.of("gap", "topk");
+
+    public CamTrainConfig {
+        if (scorePool != null && !SCORE_POOLS.contains(scorePool)) {
+            throw new dev.weaktr.WeaktrException("unknown --score-pool '" + scorePool + "'; expected one of " + SCORE_POOLS);
+        }
+    }
 
     /** Field by field, no preset recorded. */
     public CamTrainConfig(int epochs, int batch, double lr, double warmupLr, double minLr, int warmupEpochs,
             double weightDecay, long seed, AugmentConfig augment, double maxGradNorm) {
-        this(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, augment, maxGradNorm, null, null);
+        this(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, augment, maxGradNorm, null, null, null);
     }
 
     /** lr_effective = lr × batch / 512 (spec §2.3). */
@@ -57,7 +68,7 @@ public record CamTrainConfig(
     /** The same recipe with {@code batch} images per step, noting the batch that was asked for. */
     public CamTrainConfig withBatchCappedTo(int n) {
         return new CamTrainConfig(epochs, n, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, augment, maxGradNorm,
-                recipe, batch);
+                recipe, batch, scorePool);
     }
 
     /** Starts from the official values; every setter overrides one field. */
@@ -73,6 +84,13 @@ public record CamTrainConfig(
         private AugmentConfig augment = AugmentConfig.defaults();
         private double maxGradNorm = 0;
         private String recipe;
+        private String scorePool;
+
+        /** {@code gap} (official) or {@code topk}. */
+        public Builder scorePool(String v) {
+            this.scorePool = v;
+            return this;
+        }
 
         public Builder recipe(Recipe r) {
             this.recipe = r == null ? null : r.cliName();
@@ -135,7 +153,7 @@ public record CamTrainConfig(
 
         public CamTrainConfig build() {
             return new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, augment,
-                    maxGradNorm, recipe, null);
+                    maxGradNorm, recipe, null, scorePool);
         }
     }
 }

@@ -176,7 +176,7 @@ public final class CamTrainer {
         for (int s = 0; s < steps; s++) {
             long ts = System.nanoTime();
             Batch batch = prepare(data, aug, order, s * cfg.batch(), cfg.batch(), epochRng, loader);
-            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
+            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng, cfg.scorePool());
             List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
             if (!badGradients.isEmpty()) {
                 // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
@@ -215,7 +215,8 @@ public final class CamTrainer {
     }
 
     /** Forward, three losses, backward. Returns {total, cls, coarse, fine}. */
-    static double[] trainStep(WeakTrCamNet model, Batch batch, int size, NDManager manager, SplittableRandom dropPath) {
+    static double[] trainStep(WeakTrCamNet model, Batch batch, int size, NDManager manager, SplittableRandom dropPath,
+            String scorePool) {
         int c = model.config().numClasses();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -224,7 +225,7 @@ public final class CamTrainer {
             CamLoss.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 WeakTrCamNet.Output out = model.forward(x, dropPath);
-                terms = CamLoss.compute(out, y, model.fusion().learnsFromFineCam());
+                terms = CamLoss.compute(out, y, model.fusion().learnsFromFineCam(), scorePool);
                 gc.backward(terms.total());
             }
             double total = terms.total().getFloat();

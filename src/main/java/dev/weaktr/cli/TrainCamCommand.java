@@ -80,6 +80,10 @@ final class TrainCamCommand implements Callable<Integer> {
             + "(official 0, from-scratch 1)")
     Double maxGradNorm;
 
+    @Option(names = "--score-pool", description = "pooling of the coarse CAM into the class score: gap (official, the mean "
+            + "of all patches) | topk (the mean of the top 10 %% of patches; for single-class data with distractors). Default: gap")
+    String scorePool;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -121,6 +125,7 @@ final class TrainCamCommand implements Callable<Integer> {
         Optional.ofNullable(weightDecay).ifPresent(b::weightDecay);
         Optional.ofNullable(scaleMin).ifPresent(v -> b.augment(b.augment().withScaleMin(v)));
         Optional.ofNullable(maxGradNorm).ifPresent(b::maxGradNorm);
+        Optional.ofNullable(scorePool).ifPresent(b::scorePool);
         CamTrainConfig cfg = b.build();
         System.out.printf(Locale.ROOT, "train-cam: %s, %s recipe, fusion %s, %d classes, %d epochs x batch %d, effective lr %.3g, "
                         + "crop %d, seed %d -> %s%n", vit.name(), preset.cliName(), fusion, classes, cfg.epochs(), cfg.batch(),
