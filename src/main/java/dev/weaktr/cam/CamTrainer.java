@@ -101,12 +101,13 @@ public final class CamTrainer {
             Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Augmentation augmentation = new Augmentation(cfg.augment());
+            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
             double lastLoss = Double.NaN;
             List<Double> stepTimes = new ArrayList<>();
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
                 double lr = schedule.lrForEpoch(epoch);
                 EpochStats stats = runEpoch(params, model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
-                        manager, loader, progress);
+                        manager, loader, progress, guard);
                 lastLoss = stats.mean(0);
                 stepTimes.addAll(stats.stepSeconds);
                 Checkpoint.save(ckpt, params, adam, epoch + 1, Map.of("task", "cam", "fusion", net.fusion()));
@@ -153,7 +154,7 @@ public final class CamTrainer {
         final List<Double> stepSeconds = new ArrayList<>();
 
         double mean(int i) {
-            return sums[i] / Math.max(1, steps);
+            return steps == 0 ? Double.NaN : sums[i] / steps; // NaN: every step of the epoch was skipped
         }
     }
 
@@ -165,13 +166,11 @@ public final class CamTrainer {
 
     private EpochStats runEpoch(Parameters params, WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
             CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
-            Progress progress) {
+            Progress progress, NonFinite.Guard guard) {
         SplittableRandom epochRng = Batches.epochStream(cfg.seed(), epoch);
         List<String> order = Batches.shuffled(data.ids(), epochRng);
         SplittableRandom dropPathRng = epochRng.split();
         EpochStats stats = new EpochStats();
-        int consecutiveSkips = 0;
-        NonFinite.Event firstSkip = null;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             long ts = System.nanoTime();
@@ -183,19 +182,17 @@ public final class CamTrainer {
                 NonFinite.Event event = new NonFinite.Event(adam.step() + 1, Double.isFinite(terms[0])
                         ? NonFinite.gradients(badGradients, params.all().size())
                         : firstActivation(model, batch, cfg.augment().size(), manager, terms));
-                firstSkip = firstSkip == null ? event : firstSkip;
                 params.zeroGradients();
                 stats.skipped++;
                 stats.lastSkipReason = event.toString();
-                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new WeaktrException("training diverged: " + consecutiveSkips + " steps in a row had a non-finite "
-                            + "loss or gradient; the first went non-finite at " + firstSkip + " (non-finite weights: "
+                if (guard.skip(event)) {
+                    throw new WeaktrException("training diverged: " + guard.inARow() + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
                             + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
-            consecutiveSkips = 0;
-            firstSkip = null;
+            guard.passed();
             if (cfg.maxGradNorm() > 0) {
                 double norm = params.gradientNorm();
                 if (norm > cfg.maxGradNorm()) {

@@ -117,8 +117,10 @@ public final class SegTrainer {
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
             double[] last = {Double.NaN, Double.NaN};
+            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
-                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
+                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log,
+                        progress, guard);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("epoch", epoch + 1);
@@ -162,14 +164,13 @@ public final class SegTrainer {
     /** Returns {mean loss, mean kept fraction} of the epoch. */
     private double[] runEpoch(Parameters params, Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
             SegAugmentation aug, SegTrainConfig cfg, int epoch, int steps, PolySchedule schedule, NDManager manager,
-            ExecutorService loader, JsonLog log, Progress progress) {
+            ExecutorService loader, JsonLog log, Progress progress, NonFinite.Guard guard) {
         SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
         Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + epoch)); // decoder dropout (libtorch RNG)
         List<String> order = Batches.shuffled(data.ids(), rng);
         SplittableRandom dropPath = rng.split();
         double lossSum = 0, keptSum = 0;
-        int consecutiveSkips = 0;
-        NonFinite.Event firstSkip = null;
+        int passed = 0;
         for (int s = 0; s < steps; s++) {
             Batch batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
             double lr = schedule.lrAt(sgd.step());
@@ -179,22 +180,21 @@ public final class SegTrainer {
                 NonFinite.Event event = new NonFinite.Event(sgd.step() + 1, Double.isFinite(r.meanLoss())
                         ? NonFinite.gradients(params.nonFiniteGradients(), params.all().size())
                         : firstActivation(model, batch, cfg.augment().crop(), manager));
-                firstSkip = firstSkip == null ? event : firstSkip;
                 params.zeroGradients();
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("step", event.step());
                 rec.put("skipped", true);
                 rec.put("non_finite", event.tensor());
                 log.append(rec);
-                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new WeaktrException("retraining diverged: " + consecutiveSkips + " steps in a row had a non-finite "
-                            + "loss or gradient; the first went non-finite at " + firstSkip + " (non-finite weights: "
+                if (guard.skip(event)) {
+                    throw new WeaktrException("retraining diverged: " + guard.inARow() + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
                             + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
-            consecutiveSkips = 0;
-            firstSkip = null;
+            guard.passed();
+            passed++;
             if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
                 params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
             }
@@ -209,9 +209,10 @@ public final class SegTrainer {
             rec.put("kept", r.keptFraction());
             rec.put("grad_norm", norm);
             log.append(rec);
-            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / (s + 1), lr);
+            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / passed, lr);
         }
-        return new double[] {lossSum / steps, keptSum / steps};
+        return passed == 0 ? new double[] {Double.NaN, Double.NaN} // every step skipped
+                : new double[] {lossSum / passed, keptSum / passed};
     }
 
     /** Non-finite steps tolerated in a row before training stops with an error. */

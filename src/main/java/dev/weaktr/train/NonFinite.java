@@ -3,7 +3,6 @@ package dev.weaktr.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +62,41 @@ public final class NonFinite {
         }
     }
 
+    /**
+     * The skip-and-count guard across epochs: a step with a non-finite loss or gradient is skipped (as AMP's
+     * GradScaler does); {@code limit} in a row, even across epoch boundaries, stop training.
+     */
+    public static final class Guard {
+        private final int limit;
+        private int inARow;
+        private Event first;
+
+        public Guard(int limit) {
+            this.limit = limit;
+        }
+
+        /** Records a skipped step; true when it is the {@code limit}-th in a row. */
+        public boolean skip(Event event) {
+            first = first == null ? event : first;
+            return ++inARow >= limit;
+        }
+
+        /** A step that went through. */
+        public void passed() {
+            inARow = 0;
+            first = null;
+        }
+
+        public int inARow() {
+            return inARow;
+        }
+
+        /** The first skipped step of the current run of skips. */
+        public Event first() {
+            return first;
+        }
+    }
+
     /** Collects named tensors in forward order, for {@link #first}. */
     public static final class Probe {
         private final java.util.LinkedHashMap<String, NDArray> tensors = new java.util.LinkedHashMap<>();
@@ -81,9 +115,5 @@ public final class NonFinite {
             String name = first(tensors);
             return name == null ? null : "activation " + name;
         }
-    }
-
-    static List<String> names(Map<String, ?> m) {
-        return new ArrayList<>(m.keySet());
     }
 }
