@@ -24,7 +24,7 @@ final class DemoCommand implements Callable<Integer> {
     Integer segEpochs;
 
     @Option(names = "--single-class", description = "a single-class benchmark instead: spoked-ring among unlabelled "
-            + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors)")
+            + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors), CAMs trained with --score-pool topk")
     boolean singleClass;
 
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")

@@ -74,7 +74,7 @@ public final class Demo {
         String bestSource = null;
         for (String fusion : List.of("aaf", "mean-sum")) {
             Path run = out.resolve("cam-" + fusion);
-            CamTrainer.Result trained = trainCam(data, run, fusion, s, device, console);
+            CamTrainer.Result trained = trainCam(data, run, fusion, s, singleClass == null ? "gap" : "topk", device, console);
             double[] scores = new double[4];
             for (boolean refine : new boolean[] {true, false}) {
                 Path cams = out.resolve("cams-" + fusion + (refine ? "" : "-fused"));
@@ -124,11 +124,14 @@ public final class Demo {
         return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture);
     }
 
-    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, Device device, PrintStream console) {
+    /** @param scorePool gap (official) for the five-class data, topk for the single-class one (train-cam --score-pool) */
+    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, String scorePool, Device device,
+            PrintStream console) {
         int classes = VocDataset.open(data, "train").classes().numForeground();
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
-        CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed()).build();
-        console.println("== train-cam --fusion " + fusion + " (" + s.camEpochs() + " epochs) -> " + run);
+        CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed())
+                .scorePool(scorePool).build();
+        console.println("== train-cam --fusion " + fusion + " --score-pool " + scorePool + " (" + s.camEpochs() + " epochs) -> " + run);
         return new CamTrainer(console).train(data, "train", run, net, cfg, device, false);
     }
 
