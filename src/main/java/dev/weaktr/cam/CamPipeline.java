@@ -28,10 +28,18 @@ public final class CamPipeline {
 
     /** Opens a trained CAM run for inference (no autograd), on {@code manager}'s device. */
     public static WeakTrCamNet load(Path run, NDManager manager) {
+        return load(run, manager, "last");
+    }
+
+    /**
+     * @param which "best" ({@link dev.weaktr.train.BestCheckpoint#FILE}), "last" ({@link Checkpoint#FILE}), or null
+     *     for the best when the run has one, else the last
+     */
+    public static WeakTrCamNet load(Path run, NDManager manager, String which) {
         CamRun manifest = CamRun.read(run);
         Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
         WeakTrCamNet net = new WeakTrCamNet(params, manifest.net());
-        Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+        Checkpoint.load(dev.weaktr.train.BestCheckpoint.choose(run, which), params, null);
         return net;
     }
 
@@ -44,6 +52,12 @@ public final class CamPipeline {
      */
     public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
             boolean patchRefine, Device device, PrintStream console) {
+        return generate(run, dataRoot, split, out, scales, flip, patchRefine, null, device, console);
+    }
+
+    /** @param checkpoint "best", "last", or null for the best when the run has one (else the last) */
+    public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
+            boolean patchRefine, String checkpoint, Device device, PrintStream console) {
         CamRun manifest = CamRun.read(run);
         VocDataset data = VocDataset.open(dataRoot, split);
         if (!data.classes().names().equals(manifest.classes())) {
@@ -54,7 +68,8 @@ public final class CamPipeline {
         Map<String, CamStore.Entry> index = new LinkedHashMap<>();
         int withMaps = 0;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            CamInference inference = new CamInference(load(run, manager), manager, scales, flip, patchRefine);
+            console.println("cams: weights from " + dev.weaktr.train.BestCheckpoint.choose(run, checkpoint).getFileName());
+            CamInference inference = new CamInference(load(run, manager, checkpoint), manager, scales, flip, patchRefine);
             int n = 0;
             for (String id : data.ids()) {
                 RgbImage image = data.readImage(id);

@@ -68,20 +68,7 @@ public final class CamEvaluator {
                         + "'; run 'weaktr cams' on the same split");
             }
             LabelPng.LabelMap gt = data.readMask(id);
-            CamInference.Cams cams = store.read(id, gt.height(), gt.width());
-            int plane = gt.width() * gt.height();
-            float[] max = new float[plane];
-            int[] arg = new int[plane];
-            for (int kk = 0; kk < cams.classes().length; kk++) {
-                for (int i = 0; i < plane; i++) {
-                    float v = cams.maps()[kk * plane + i];
-                    if (kk == 0 || v > max[i]) {
-                        max[i] = v;
-                        arg[i] = cams.classes()[kk];
-                    }
-                }
-            }
-            sweep.add(gt.labels(), max, arg);
+            add(sweep, gt, store.read(id, gt.height(), gt.width()));
             images++;
         }
         int best = sweep.best();
@@ -101,6 +88,23 @@ public final class CamEvaluator {
         return new Result(100 * m.meanIou(), Math.round(ts[best] * 100) / 100.0,
                 100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()),
                 perClass, curve, images, null, m.toArray());
+    }
+
+    /** Adds one image's CAMs to a threshold sweep: per pixel the max over its classes' maps and that class. */
+    public static void add(ThresholdSweep sweep, LabelPng.LabelMap gt, CamInference.Cams cams) {
+        int plane = gt.width() * gt.height();
+        float[] max = new float[plane];
+        int[] arg = new int[plane];
+        for (int kk = 0; kk < cams.classes().length; kk++) {
+            for (int i = 0; i < plane; i++) {
+                float v = cams.maps()[kk * plane + i];
+                if (kk == 0 || v > max[i]) {
+                    max[i] = v;
+                    arg[i] = cams.classes()[kk];
+                }
+            }
+        }
+        sweep.add(gt.labels(), max, arg);
     }
 
     /**

@@ -32,8 +32,7 @@ public final class AdamW implements Optimizer {
 
     /**
      * Parameter groups as a learning-rate multiplier per parameter name (PyTorch param groups with
-     * {@code lr = base·scale}; scale 0 freezes a tensor: neither the update nor the decay moves it). Tensors
-     * without a gradient (buffers) are skipped.
+     * {@code lr = base·scale}; scale 0 freezes a tensor: neither the update nor the decay moves it).
      */
     public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
             java.util.function.ToDoubleFunction<String> lrScale) {
@@ -44,9 +43,6 @@ public final class AdamW implements Optimizer {
         this.weightDecay = weightDecay;
         this.lrScale = lrScale;
         for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
-            if (!e.getValue().hasGradient()) {
-                continue;
-            }
             expAvg.put(e.getKey(), e.getValue().zerosLike());
             expAvgSq.put(e.getKey(), e.getValue().zerosLike());
         }
@@ -65,11 +61,11 @@ public final class AdamW implements Optimizer {
             scope.suppressNotUsedWarning();
             for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
                 NDArray p = e.getValue();
-                NDArray m = expAvg.get(e.getKey());
-                if (m == null) {
-                    continue; // a buffer
+                if (!p.hasGradient()) {
+                    continue; // a fixed tensor (Parameters.fixedNormal) or a buffer (Parameters.buffer), not learned
                 }
                 NDArray g = p.getGradient();
+                NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());
                 double lr = baseLr * lrScale.applyAsDouble(e.getKey());
                 if (weightDecay != 0) {
