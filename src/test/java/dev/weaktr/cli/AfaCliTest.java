@@ -33,6 +33,9 @@ class AfaCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"method\" : \"afa\""));
         assertEquals(2, Files.readAllLines(run.resolve("log.jsonl")).size());
+        // a WeakTr command given the AFA run says which run it is
+        expect("weaktr-afa-run-1", "cams", "--run", run.toString(), "--data", data.toString(), "--split", "train", "--out",
+                tmp.resolve("cams").toString());
         Cli.Run again = Cli.run(args);
         assertEquals(2, again.code());
         assertTrue(again.err().contains("--resume"), again.err());
