@@ -12,6 +12,7 @@ final class Commands {
                 new CocoImportCommand(),
                 new DatasetCommand(),
                 new TrainCamCommand(),
+                new TrainCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),
                 new EvalCamCommand(),
