@@ -157,7 +157,7 @@ public final class WeakTrCamNet {
         NDArray fineCam = (fineRows.size() == 1 ? fineRows.get(0) : NDArrays.concat(fineRows, 1))
                 .transpose(0, 2, 1).reshape(b, c, h, w);
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
-        return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
+        return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, coarseLogits, h, w);
     }
 
     /** Rows r0..r1-1 of every layer-head map, stacked as in spec §1.4: [B, H·L, R, N], channel head·L + layer. */

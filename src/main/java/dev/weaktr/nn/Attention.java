@@ -124,7 +124,7 @@ public final class Attention {
         NDArray p;
         try (NDScope scope = new NDScope()) { // frees the scores and their scaled copy at once
             NDArray rows = r0 == 0 && r1 == q.getShape().get(2) ? q : q.get(":, :, {}:{}, :", r0, r1);
-            p = rows.matMul(k.transpose(0, 1, 3, 2)).mul(scale).softmax(-1);
+            p = rows.matMul(k.transpose(0, 1, 3, 2)).mul(Ops.scalar(q, scale)).softmax(-1);
             NDScope.unregister(p);
         }
         NDScope.register(p);
