@@ -22,6 +22,7 @@ final class Commands {
                 new CrfCommand(),
                 new ImportCommand(),
                 new ExportCommand(),
+                new WeightsCommand(),
                 new DemoCommand(),
                 new BenchCommand(),
                 new CrfBenchCommand());
