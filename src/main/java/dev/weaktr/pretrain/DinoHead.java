@@ -10,14 +10,13 @@ import dev.weaktr.nn.Parameters;
  * normalisation, then a weight-normalised linear layer without bias to {@code outDim} prototypes:
  * <pre>  z = W · normalize(MLP(x)),  W_j = g_j · v_j / ‖v_j‖  </pre>
  * with g fixed at 1 ("norm_last_layer", the default), so each prototype row is a unit vector. Parameter names follow
- * the published head ({@code head.mlp.0/2/4.*}, {@code head.last_layer.weight_g}, {@code head.last_layer.weight_v}) so
- * checkpoints can be compared with PyTorch's {@code torch.nn.utils.weight_norm}.
+ * the published head ({@code head.mlp.0/2/4.*}, {@code head.last_layer.weight_v}) so
+ * checkpoints can be compared with PyTorch's {@code torch.nn.utils.weight_norm}; g, always 1, is not stored.
  */
 public final class DinoHead {
     private final Linear fc1;
     private final Linear fc2;
     private final Linear fc3;
-    private final NDArray weightG; // [outDim, 1], fixed at 1
     private final NDArray weightV; // [outDim, bottleneck]
 
     /** Sizes of the head; DINO's defaults are 2048 / 256 / 65536 (the CPU recipe uses fewer prototypes). */
@@ -27,14 +26,8 @@ public final class DinoHead {
         this.fc1 = new Linear(p, name + ".mlp.0", inDim, c.hidden(), true);
         this.fc2 = new Linear(p, name + ".mlp.2", c.hidden(), c.hidden(), true);
         this.fc3 = new Linear(p, name + ".mlp.4", c.hidden(), c.bottleneck(), true);
-        this.weightG = p.constant(name + ".last_layer.weight_g", 1f, c.outDim(), 1);
         // PyTorch's default Linear init for the last layer (DINO applies trunc_normal only to the MLP's Linears)
         this.weightV = p.uniform(name + ".last_layer.weight_v", 1 / Math.sqrt(c.bottleneck()), c.outDim(), c.bottleneck());
-    }
-
-    /** The parameter names that never change (weight_g: "norm_last_layer"); the trainer neither updates nor decays them. */
-    public static boolean frozen(String name) {
-        return name.endsWith("last_layer.weight_g");
     }
 
     /** Whether {@code name} is the last layer, whose gradient DINO cancels during the first epoch(s). */
@@ -48,7 +41,7 @@ public final class DinoHead {
         h = fc2.forward(h).getNDArrayInternal().gelu();
         h = fc3.forward(h);
         h = normalize(h); // F.normalize(x, dim=-1, p=2): x / max(‖x‖, 1e-12)
-        NDArray w = weightV.div(rowNorm(weightV)).mul(weightG); // torch weight_norm(dim=0): g · v / ‖v‖ per row, no epsilon
+        NDArray w = weightV.div(rowNorm(weightV)); // torch weight_norm(dim=0) with g = 1: v / ‖v‖ per row, no epsilon
         return h.getNDArrayInternal().linear(h, w, null).singletonOrThrow();
     }
 

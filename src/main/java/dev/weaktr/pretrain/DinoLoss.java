@@ -31,6 +31,7 @@ public final class DinoLoss {
     /** Restores the centre (resume). */
     public void setCenter(float[] values) {
         NDArray c = center.getManager().create(values, center.getShape());
+        ai.djl.ndarray.NDScope.unregister(c);
         center.close();
         center = c;
     }
@@ -66,6 +67,7 @@ public final class DinoLoss {
         NDArray next = center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum));
         NDManager m = center.getManager();
         NDArray kept = m.create(next.toFloatArray(), center.getShape());
+        ai.djl.ndarray.NDScope.unregister(kept); // the centre outlives the step's scope
         center.close();
         center = kept;
     }

@@ -16,7 +16,8 @@ public final class AdamW implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double weightDecay;
+    private double weightDecay;
+    private final java.util.function.Predicate<String> decays;
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
     private long step;
@@ -26,6 +27,13 @@ public final class AdamW implements Optimizer {
     }
 
     public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay) {
+        this(params, beta1, beta2, eps, weightDecay, name -> true);
+    }
+
+    /** @param decays which parameters weight decay applies to (DINO: not to biases and norms) */
+    public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
+            java.util.function.Predicate<String> decays) {
+        this.decays = decays;
         this.params = params;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -35,6 +43,11 @@ public final class AdamW implements Optimizer {
             expAvg.put(e.getKey(), e.getValue().zerosLike());
             expAvgSq.put(e.getKey(), e.getValue().zerosLike());
         }
+    }
+
+    /** Changes the weight decay from the next update on (scheduled weight decay, as DINO's). */
+    public void setWeightDecay(double weightDecay) {
+        this.weightDecay = weightDecay;
     }
 
     public long step() {
@@ -53,7 +66,7 @@ public final class AdamW implements Optimizer {
                 NDArray g = p.getGradient();
                 NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());
-                if (weightDecay != 0) {
+                if (weightDecay != 0 && decays.test(e.getKey())) {
                     p.muli(1 - lr * weightDecay);
                 }
                 m.muli(beta1).addi(g.mul(1 - beta1));

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Turns a {@code --pretrained} argument into a file, never downloading: an existing file is itself;
+ * Turns a {@code --pretrained} argument into a file, never downloading: an existing file is itself; a
+ * {@code weaktr pretrain} run folder is its {@code backbone.safetensors};
  * {@code builtin:NAME} is a weights file shipped inside weaktr (extracted once into the cache folder);
  * a name of {@link WeightRegistry} is its file in the {@link WeightCache}, which {@code weaktr weights get NAME}
  * must have put there. Anything else is returned unchanged, so the loaders report the missing file.
@@ -25,6 +26,9 @@ public final class PretrainedSource {
     }
 
     public static Path resolve(Path arg, WeightRegistry registry, WeightCache cache) {
+        if (arg != null && Files.isDirectory(arg) && Files.isRegularFile(arg.resolve("backbone.safetensors"))) {
+            return arg.resolve("backbone.safetensors"); // a 'weaktr pretrain' run folder
+        }
         if (arg == null || Files.exists(arg)) {
             return arg;
         }
