@@ -11,6 +11,7 @@ final class Commands {
                 new SynthCommand(),
                 new CocoImportCommand(),
                 new DatasetCommand(),
+                new CorpusCommand(),
                 new PretrainCommand(),
                 new TrainCamCommand(),
                 new CamsCommand(),

@@ -44,12 +44,12 @@ public final class CorpusRenderer {
         PLAID, WOODGRAIN, TILES
     }
 
-    private static final Shape[] PRETRAIN_SHAPES = java.util.Arrays.copyOfRange(Shape.values(), 0, 14);
-    private static final Texture[] PRETRAIN_TEXTURES = java.util.Arrays.copyOfRange(Texture.values(), 0, 8);
-    private static final Background[] PRETRAIN_BACKGROUNDS = java.util.Arrays.copyOfRange(Background.values(), 0, 5);
-    private static final Background[] TRANSFER_BACKGROUNDS = java.util.Arrays.copyOfRange(Background.values(), 5, 8);
-    private static final Shape[] TRANSFER_SHAPES = {Shape.HEART, Shape.ANNULUS, Shape.ELL, Shape.HOURGLASS, Shape.TRAPEZOID};
-    private static final Texture[] TRANSFER_TEXTURES = {Texture.CONCENTRIC, Texture.ZIGZAG, Texture.BRICK, Texture.SPIRAL,
+    static final Shape[] PRETRAIN_SHAPES = java.util.Arrays.copyOfRange(Shape.values(), 0, 14);
+    static final Texture[] PRETRAIN_TEXTURES = java.util.Arrays.copyOfRange(Texture.values(), 0, 8);
+    static final Background[] PRETRAIN_BACKGROUNDS = java.util.Arrays.copyOfRange(Background.values(), 0, 5);
+    static final Background[] TRANSFER_BACKGROUNDS = java.util.Arrays.copyOfRange(Background.values(), 5, 8);
+    static final Shape[] TRANSFER_SHAPES = {Shape.HEART, Shape.ANNULUS, Shape.ELL, Shape.HOURGLASS, Shape.TRAPEZOID};
+    static final Texture[] TRANSFER_TEXTURES = {Texture.CONCENTRIC, Texture.ZIGZAG, Texture.BRICK, Texture.SPIRAL,
         Texture.RINGDOTS};
 
     /** The transfer benchmark's foreground classes, in class-index order (1..5). */
