@@ -57,6 +57,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out-dim", defaultValue = "4096", description = "DINO head prototypes K. Default: ${DEFAULT-VALUE}")
     int outDim;
 
+    @Option(names = "--head-hidden", defaultValue = "2048", description = "DINO head MLP width. Default: ${DEFAULT-VALUE}")
+    int headHidden;
+
     @Option(names = "--teacher-temp", defaultValue = "0.04", description = "Default: ${DEFAULT-VALUE}")
     double teacherTemp;
 
@@ -90,7 +93,7 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainConfig cfg = PretrainConfig.defaults(vit, epochs, batch, seed);
         int local = localSize == null ? cfg.crops().localSize() : localSize;
         cfg = cfg.withCrops(new MultiCrop(vit.imageSize(), local, localCrops, cfg.crops().globalScaleMin()))
-                .withHead(new DinoHead.Config(cfg.head().hidden(), cfg.head().bottleneck(), outDim))
+                .withHead(new DinoHead.Config(headHidden, Math.min(cfg.head().bottleneck(), headHidden), outDim))
                 .withLr(lr, warmupEpochs == null ? cfg.warmupEpochs() : warmupEpochs)
                 .withTeacher(momentumTeacher, teacherTemp);
         ImageSource source = null;

@@ -25,7 +25,7 @@ class PretrainTest {
 
     static String[] args(Path out, String... extra) {
         List<String> a = new java.util.ArrayList<>(List.of("pretrain", "--out", out.toString(), "--corpus", "8", "--epochs", "2",
-                "--batch", "4", "--local-crops", "2", "--global-size", "32", "--local-size", "16", "--out-dim", "32"));
+                "--batch", "4", "--local-crops", "2", "--global-size", "32", "--local-size", "16", "--out-dim", "32", "--head-hidden", "64"));
         a.addAll(List.of(extra));
         if (!a.contains("--seed")) {
             a.addAll(List.of("--seed", "3"));
