@@ -12,7 +12,8 @@ import java.util.List;
  * The AAF of the newest official code (V3, HEAD; spec §1.5, "aaf-feat"): instead of the maps it pools
  * the attention <em>features</em> (each block's attention-branch output after {@code proj}) over the
  * N tokens per channel, reduces each head's 64 channels to one value with a purely linear FFN
- * (64 → 8 → 1, with biases, no activation), then applies the same head FFN + sigmoid to weight the maps.
+ * (64 → 8 → 1, with biases, no activation), then applies the same head FFN + sigmoid to weight the maps
+ * (eq. 3 with the attention features pooled in place of the maps A — not in the paper; then eq. 4–5).
  *
  * <p>Faithful to the code's quirk (spec §1.4): the D channels are split as (D/H) × H with the LAST
  * axis as "head", so head h owns channels {h, h+H, h+2H, ...}, not a contiguous block.

@@ -25,7 +25,7 @@ final class AafHeadFfn {
     }
 
     /**
-     * The weighted mean of the maps: Σ_k w_k·A_k / (K·H) (spec §1.6: a mean of weighted maps, not a
+     * The weighted mean of the maps, eq. 4–5: Σ_k w_k·A_k / (K·H) (spec §1.6: a mean of weighted maps, not a
      * weight-normalised average). maps [B, KH, N, N], weights [B, KH] -> [B, N, N].
      */
     static NDArray weightedMean(NDArray maps, NDArray weights) {

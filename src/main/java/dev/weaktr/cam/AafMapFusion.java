@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * WeakTr's adaptive attention fusion as the paper describes it and the paper's numbers were made
- * (code V1, commit 56ba7d6; paper eq. 2–3): every layer-head attention map is pooled over its N×N
+ * (code V1, commit 56ba7d6; paper eq. 3–5): every layer-head attention map is pooled over its N×N
  * entries, the K·H pooled values go through the head FFN + sigmoid, and the weighted maps are averaged.
  *
  * <p>Note (spec §0): with average pooling each map's mean is exactly 1/N, so the FFN input is constant

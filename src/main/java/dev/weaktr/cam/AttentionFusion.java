@@ -30,13 +30,13 @@ public interface AttentionFusion {
     Fused fuse(List<Attention.Output> layers, int classTokens);
 
     /**
-     * Whether the fine-CAM loss (eq. 15) trains anything. False for parameter-free fusions, where the
+     * Whether the fine-CAM loss (L_Fine-CAM of eq. 7) trains anything. False for parameter-free fusions, where the
      * fine CAM is used at inference only (MCTformer's refinement).
      */
     boolean learnsFromFineCam();
 
     /** The names accepted by {@link #create}. */
-    List<String> NAMES = List.of("aaf", "aaf-feat", "mean-sum");
+    List<String> NAMES = List.of("aaf", "aaf-feat", "aaf-rand", "mean-sum");
 
     /**
      * Builds a fusion by name, registering its parameters under {@code adaptive_attention_fusion.*}
@@ -46,6 +46,7 @@ public interface AttentionFusion {
         return switch (name) {
             case "aaf" -> new AafMapFusion(p, depth, heads, aaf);
             case "aaf-feat" -> new AafFeatureFusion(p, depth, heads, dim, aaf);
+            case "aaf-rand" -> new AafRandFusion(p, depth, heads, aaf);
             case "mean-sum" -> new MeanSumFusion(3);
             default -> throw new WeaktrException("unknown fusion '" + name + "' (--fusion); expected one of " + NAMES);
         };

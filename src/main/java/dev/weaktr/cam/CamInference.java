@@ -36,7 +36,7 @@ public final class CamInference {
 
     /**
      * @param patchRefine refine the fused CAM with the patch attention (eq. 6; official default on,
-     *     {@code --patch-attn-refine}); off = the fused CAM of eq. 5
+     *     {@code --patch-attn-refine}); off = the fused CAM, the inner term of eq. 6
      */
     public CamInference(WeakTrCamNet net, NDManager manager, double[] scales, boolean flip, boolean patchRefine) {
         this.net = net;

@@ -28,10 +28,18 @@ public final class CamPipeline {
 
     /** Opens a trained CAM run for inference (no autograd), on {@code manager}'s device. */
     public static WeakTrCamNet load(Path run, NDManager manager) {
+        return load(run, manager, "last");
+    }
+
+    /**
+     * @param which "best" ({@link dev.weaktr.train.BestCheckpoint#FILE}), "last" ({@link Checkpoint#FILE}), or null
+     *     for the best when the run has one, else the last
+     */
+    public static WeakTrCamNet load(Path run, NDManager manager, String which) {
         CamRun manifest = CamRun.read(run);
         Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
         WeakTrCamNet net = new WeakTrCamNet(params, manifest.net());
-        Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+        Checkpoint.load(dev.weaktr.train.BestCheckpoint.choose(run, which), params, null);
         return net;
     }
 
@@ -44,6 +52,12 @@ public final class CamPipeline {
      */
     public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
             boolean patchRefine, Device device, PrintStream console) {
+        return generate(run, dataRoot, split, out, scales, flip, patchRefine, null, device, console);
+    }
+
+    /** @param checkpoint "best", "last", or null for the best when the run has one (else the last) */
+    public static CamsResult generate(Path run, Path dataRoot, String split, Path out, double[] scales, boolean flip,
+            boolean patchRefine, String checkpoint, Device device, PrintStream console) {
         CamRun manifest = CamRun.read(run);
         VocDataset data = VocDataset.open(dataRoot, split);
         if (!data.classes().names().equals(manifest.classes())) {
@@ -54,7 +68,8 @@ public final class CamPipeline {
         Map<String, CamStore.Entry> index = new LinkedHashMap<>();
         int withMaps = 0;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            CamInference inference = new CamInference(load(run, manager), manager, scales, flip, patchRefine);
+            console.println("cams: weights from " + dev.weaktr.train.BestCheckpoint.choose(run, checkpoint).getFileName());
+            CamInference inference = new CamInference(load(run, manager, checkpoint), manager, scales, flip, patchRefine);
             int n = 0;
             for (String id : data.ids()) {
                 RgbImage image = data.readImage(id);
@@ -76,7 +91,7 @@ public final class CamPipeline {
     }
 
     /** [H·W] max over the image's class maps (0 where it has none). */
-    static float[] maxOverClasses(CamInference.Cams cams) {
+    public static float[] maxOverClasses(CamInference.Cams cams) {
         int plane = cams.height() * cams.width();
         float[] heat = new float[plane];
         for (int k = 0; k < cams.classes().length; k++) {
@@ -92,10 +107,23 @@ public final class CamPipeline {
      * {@code background} (spec §3.3), optionally refined by a dense CRF ({@code crf} empty = none) run in
      * parallel over images; {@code seeds.txt} (the ids) is written last.
      */
+    /** A SEEDS folder's source ({@code seeds.json}): the CAMS folder, the background threshold and the CRF preset. */
+    public static final String SEEDS_SOURCE = "seeds.json";
+
     public static int seeds(Path camsDir, double background, Optional<CrfConfig> crf, int threads, Path out) {
         CamStore store = CamStore.open(camsDir);
         List<String> ids = store.ids();
         forEachSeed(store, ids, background, crf, threads, (id, seed) -> LabelPng.write(out.resolve(id + ".png"), seed));
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("cams", camsDir.toAbsolutePath().toString());
+        source.put("threshold", background);
+        source.put("crf", crf.map(CrfConfig::name).orElse("none"));
+        try {
+            AtomicFiles.writeString(out.resolve(SEEDS_SOURCE), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(source) + "\n");
+        } catch (java.io.IOException e) {
+            throw new WeaktrException("cannot write " + out.resolve(SEEDS_SOURCE) + ": " + e.getMessage(), e);
+        }
         AtomicFiles.writeString(out.resolve("seeds.txt"), String.join("\n", ids) + "\n");
         return ids.size();
     }

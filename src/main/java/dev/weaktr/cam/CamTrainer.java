@@ -39,9 +39,19 @@ import java.util.concurrent.ExecutorService;
  */
 public final class CamTrainer {
     private final PrintStream console;
+    private dev.weaktr.train.Validation.Plan<WeakTrCamNet> validation;
 
     public CamTrainer(PrintStream console) {
         this.console = console;
+    }
+
+    /**
+     * Scores the model on a held split every {@code settings.every()} epochs (and after the last), records the
+     * score in log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (spec §2.4). Null turns it off.
+     */
+    public CamTrainer validate(dev.weaktr.train.Validation.Plan<WeakTrCamNet> plan) {
+        this.validation = plan;
+        return this;
     }
 
     /** Summary of a finished training; {@code medianStepSeconds} covers this invocation's steps (data wait included). */
@@ -103,6 +113,8 @@ public final class CamTrainer {
             Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Augmentation augmentation = new Augmentation(cfg.augment());
+            dev.weaktr.train.Validation.Scorer<WeakTrCamNet> val = validation == null ? null : validation.scorer();
+            dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double lastLoss = Double.NaN;
             List<Double> stepTimes = new ArrayList<>();
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
@@ -125,6 +137,19 @@ public final class CamTrainer {
                     rec.put("last_skip", "non-finite gradient in " + stats.lastSkipReason);
                 }
                 rec.put("seconds", stats.seconds);
+                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
+                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
+                    boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(),
+                            Map.of("task", "cam", "fusion", net.fusion(), "val_split", val.split()));
+                    rec.put(s.metric(), s.value());
+                    if (!Double.isNaN(s.threshold())) {
+                        rec.put("val_threshold", s.threshold());
+                    }
+                    rec.put("val_images", s.images());
+                    rec.put("best_epoch", best.bestEpoch());
+                    console.printf(java.util.Locale.ROOT, "epoch %d: %s %.2f on %s (%d images)%s%n", epoch + 1, s.metric(),
+                            s.value(), val.split(), s.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
+                }
                 log.append(rec);
             }
             return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9, Batches.median(stepTimes));

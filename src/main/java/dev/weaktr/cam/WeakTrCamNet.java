@@ -64,14 +64,14 @@ public final class WeakTrCamNet {
 
         NDArray classTokenScores = tokens.get(":, :{}, :", c).mean(new int[] {2}); // spec §1.3
         NDArray patches = tokens.get(":, {}:, :", c).transpose(0, 2, 1).reshape(b, d, h, w); // [B, D, h, w]
-        NDArray coarseLogits = patches.getNDArrayInternal()
+        NDArray coarseLogits = patches.getNDArrayInternal() // eq. 1–2: CAM_coarse = Conv(Arrange(patch tokens))
                 .convolution(patches, headWeight, headBias, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
                 .singletonOrThrow(); // [B, C, h, w]
         NDArray coarseScores = Ops.mean(coarseLogits, 2, 3);
         NDArray coarseCam = coarseLogits.stopGradient().getNDArrayInternal().relu(); // spec §1.2
 
         AttentionFusion.Fused fused = fusion.fuse(enc.layers(), c);
-        NDArray fusedCam = fused.crossAttention().reshape(b, c, h, w).mul(coarseCam); // eq. 5: CA ⊙ coarse
+        NDArray fusedCam = fused.crossAttention().reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6: CAM_coarse ⊙ ĈA
         NDArray fineCam = fineCam(fused.patchAttention(), fusedCam); // eq. 6
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);

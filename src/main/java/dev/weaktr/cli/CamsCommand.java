@@ -29,8 +29,12 @@ final class CamsCommand implements Callable<Integer> {
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
     boolean noFlip;
 
-    @Option(names = "--no-refine", description = "skip the patch-attention refinement (eq. 6): write the fused CAM (eq. 5)")
+    @Option(names = "--no-refine", description = "skip the patch-attention refinement (eq. 6): write the fused CAM CAM_coarse ⊙ ĈA (the inner term of eq. 6)")
     boolean noRefine;
+
+    @Option(names = "--checkpoint", description = "best (checkpoint-best.safetensors, kept by train-cam's validation) | last. "
+            + "Default: best when the run has one, else last")
+    String checkpoint;
 
     @Mixin
     DeviceOption device;
@@ -42,7 +46,7 @@ final class CamsCommand implements Callable<Integer> {
                 throw new dev.weaktr.WeaktrException("--scales: each scale must be in (0, 8], got " + s);
             }
         }
-        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, device.resolve(), System.out);
+        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, checkpoint, device.resolve(), System.out);
         System.out.printf(Locale.ROOT, "wrote CAMs of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
                 r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
         return 0;

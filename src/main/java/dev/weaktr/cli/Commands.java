@@ -20,6 +20,7 @@ final class Commands {
                 new RetrainCommand(),
                 new SegmentCommand(),
                 new EvalCommand(),
+                new ReportCommand(),
                 new PredictCommand(),
                 new CrfCommand(),
                 new ImportCommand(),

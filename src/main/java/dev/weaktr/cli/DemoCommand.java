@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval.")
+        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");
         for (Demo.CamRow c : r.cams()) {
-            System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (eq. 5): %.2f at %.2f; trained in %.0f s |%n",
+            System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (inside eq. 6): %.2f at %.2f; trained in %.0f s |%n",
                     c.fusion(), c.refined(), c.refinedThreshold(), c.fused(), c.fusedThreshold(), c.trainSeconds());
         }
         for (dev.weaktr.eval.Baselines.Score b : r.baselines()) {
@@ -51,8 +51,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "| segmentation, naive decoder (val) | %.2f | plain mean CE |%n", r.segNaive());
         System.out.printf(Locale.ROOT, "| segmentation, gradient clipping decoder (val) | %.2f | last epoch kept %.1f %% of pixels |%n",
                 r.segGradientClip(), 100 * r.keptFraction());
-        System.out.printf(Locale.ROOT, "%npicture (image | truth | naive | gradient-clip): %s%nwhole demo: %.0f s%n", r.picture(),
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "%npicture (image | truth | naive | gradient-clip): %s%n", r.picture());
+        System.out.printf(Locale.ROOT, "report (%d rows, %d charts, %.0f KB, built in %.1f s): %s%nwhole demo: %.0f s%n",
+                r.report().rows(), r.report().charts(), r.report().bytes() / 1024.0, r.report().seconds(),
+                r.report().file().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 }

@@ -31,13 +31,22 @@ final class ImportCommand implements Callable<Integer> {
             + "deit-small (WeakTr) or vit-small (WeakTr†)")
     String model;
 
-    @Option(names = "--fusion", defaultValue = "auto", description = "auto (aaf-feat if the file has attn_feat_ffn keys, else aaf) | aaf | aaf-feat | mean-sum. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--fusion", defaultValue = "auto", description = "auto (from the tensor names: AAF.fc = paper version -> aaf; "
+            + "attn_feat_ffn = newest code -> aaf-feat, or aaf-rand with query.npy beside the file; attn_head_ffn only -> aaf; "
+            + "no AAF tensors -> mean-sum) | aaf | aaf-feat | aaf-rand | mean-sum. Default: ${DEFAULT-VALUE}")
     String fusion;
 
-    @Option(names = "--aaf-pool", defaultValue = "max", description = "AAF pooling the checkpoint was trained with (not stored in it): max (official docs) | avg (code default). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--query", description = "aaf-rand: the fixed query (.npy [1, 72]) the official RandWeight run saved; default query.npy beside --from")
+    Path query;
+
+    @Option(names = "--aaf-pool", defaultValue = "auto", description = "AAF pooling the checkpoint was trained with (not stored in it): "
+            + "auto (avg for a paper-version checkpoint, its code default; max otherwise, as the newest docs train) | max | avg. Default: ${DEFAULT-VALUE}")
     String aafPool;
 
-    @Option(names = "--strict", description = "fail on tensors the model has no place for (missing or mis-shaped tensors always fail)")
+    @Option(names = "--ignore-unused", description = "drop tensors the model has no place for (by default they are an error)")
+    boolean ignoreUnused;
+
+    @Option(names = "--strict", hidden = true, description = "the default now: tensors the model has no place for are an error")
     boolean strict;
 
     @Override
@@ -50,9 +59,10 @@ final class ImportCommand implements Callable<Integer> {
         }
         ClassList names = classes == null ? null : ClassList.read(classes);
         CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,
-                new CamCheckpoints.ImportOptions(VitConfig.preset(model == null ? "deit-small" : model), fusion, aafPool, names, strict));
+                new CamCheckpoints.ImportOptions(VitConfig.preset(model == null ? "deit-small" : model), fusion, aafPool, names, ignoreUnused && !strict, query));
+        System.out.println("layout: " + r.layout() + (fusion.equals("auto") ? "" : "; --fusion " + fusion + " given"));
         for (String k : r.unexpected()) {
-            System.out.println("note: ignored tensor '" + k + "' (no place for it in the model)");
+            System.out.println("note: dropped tensor '" + k + "' (no place for it in the model)");
         }
         System.out.printf("imported %s: %s, fusion %s (pool %s), %d classes, grid %dx%d -> %s%n", from,
                 r.net().backbone().name(), r.net().fusion(), r.net().aaf().pool(), r.net().numClasses(),

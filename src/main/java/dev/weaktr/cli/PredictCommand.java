@@ -21,6 +21,9 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "images to segment")
     List<Path> images;
 
+    @Option(names = "--save-probs", description = "also write <stem>.npy: float32 [K, H, W] averaged class scores (see segment --save-probs)")
+    boolean saveProbs;
+
     @Mixin
     SegInferenceOptions inference;
 
@@ -29,7 +32,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> written = SegPipeline.predict(run, images, out, inference.settings(), device.resolve());
+        List<Path> written = SegPipeline.predict(run, images, out, inference.settings(), saveProbs, device.resolve());
         written.forEach(p -> System.out.println("wrote " + p));
         return 0;
     }

@@ -90,6 +90,9 @@ final class RetrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Mixin
+    ValidationOptions validation;
+
+    @Mixin
     DeviceOption device;
 
     @Override
@@ -118,7 +121,7 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s decoder, %d classes, crop %d, %d epochs x batch %d, lr %.2g, seed %d -> %s%n",
                 vit.name(), decoder, classes, crop, epochs, batch, lr, seed, out);
         SegTrainer.Init init = new SegTrainer.Init(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict, initFrom);
-        SegTrainer.Result r = new SegTrainer(System.out).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
+        SegTrainer.Result r = new SegTrainer(System.out).validate(validation.segPlan(data, split, out)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), 100 * r.keptFraction(), r.seconds(), r.run());
         return 0;

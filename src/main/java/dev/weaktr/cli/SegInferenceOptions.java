@@ -20,6 +20,10 @@ public final class SegInferenceOptions {
     @Option(names = "--crf", defaultValue = "none", description = "dense-CRF preset (e.g. weaktr-seg-voc, weaktr-seg-coco) or none. Default: ${DEFAULT-VALUE}")
     String crf;
 
+    @Option(names = "--checkpoint", defaultValue = "last", description = "last (checkpoint.safetensors, as the official docs test) | best "
+            + "(checkpoint-best.safetensors, kept by retrain's validation). Default: ${DEFAULT-VALUE}")
+    String checkpoint;
+
     SegPredictor.Settings settings() {
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
@@ -29,6 +33,6 @@ public final class SegInferenceOptions {
         if (layerWeight < 0) {
             throw new WeaktrException("--layer-weight must be >= 0");
         }
-        return new SegPredictor.Settings(scales, !noFlip, layerWeight, CrfConfig.presetOrNone(crf));
+        return new SegPredictor.Settings(scales, !noFlip, layerWeight, CrfConfig.presetOrNone(crf), 8, checkpoint);
     }
 }

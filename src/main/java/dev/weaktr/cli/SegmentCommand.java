@@ -26,6 +26,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--pseudo", description = "label a training split as pseudo masks (no overlays)")
     boolean pseudo;
 
+    @Option(names = "--save-probs", description = "also write <id>.npy: float32 [K, H, W] scores averaged over the scales/flips "
+            + "(w*P(block 1) + P(block 2), the official --predict-dir maps), for 'weaktr crf --probs' or ensembles")
+    boolean saveProbs;
+
     @Mixin
     SegInferenceOptions inference;
 
@@ -34,7 +38,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SegPipeline.Result r = SegPipeline.segment(run, data, split, out, inference.settings(), pseudo, device.resolve(), System.out);
+        SegPipeline.Result r = SegPipeline.segment(run, data, split, out, inference.settings(), pseudo, saveProbs, device.resolve(), System.out);
         System.out.printf(Locale.ROOT, "labelled %d images in %.1f s (%.2f images/s) -> %s%n", r.images(), r.seconds(),
                 r.images() / r.seconds(), out);
         return 0;

@@ -31,7 +31,7 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "deit-small", description = "cpu-demo | deit-tiny | deit-small. Default: ${DEFAULT-VALUE}")
     String model;
 
-    @Option(names = "--fusion", defaultValue = "aaf", description = "aaf (paper, pools attention maps) | aaf-feat (newest code, pools attention features) | mean-sum (MCTformer baseline). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--fusion", defaultValue = "aaf", description = "aaf (paper, pools attention maps) | aaf-feat (newest code, pools attention features) | aaf-rand (a fixed random query through the head FFN, Tab. 4 \"rand. fixed W\") | mean-sum (MCTformer baseline). Default: ${DEFAULT-VALUE}")
     String fusion;
 
     @Option(names = "--aaf-pool", defaultValue = "avg", description = "AAF pooling: avg (paper) | max (official docs). Default: ${DEFAULT-VALUE}")
@@ -83,6 +83,9 @@ final class TrainCamCommand implements Callable<Integer> {
     boolean strict;
 
     @Mixin
+    ValidationOptions validation;
+
+    @Mixin
     DeviceOption device;
 
     @Override
@@ -104,7 +107,7 @@ final class TrainCamCommand implements Callable<Integer> {
         CamTrainConfig cfg = new CamTrainConfig(epochs, batch, lr, warmupLr, minLr, warmupEpochs, weightDecay, seed, aug, maxGradNorm);
         System.out.printf(Locale.ROOT, "train-cam: %s, fusion %s, %d classes, %d epochs x batch %d, effective lr %.3g, crop %d, seed %d -> %s%n",
                 vit.name(), fusion, classes, epochs, batch, cfg.effectiveLr(), size, seed, out);
-        CamTrainer.Result r = new CamTrainer(System.out).train(data, split, out, net, cfg, device.resolve(), resume,
+        CamTrainer.Result r = new CamTrainer(System.out).validate(validation.camPlan(data, split)).train(data, split, out, net, cfg, device.resolve(), resume,
                 pretrained == null ? null : new CamTrainer.Pretrained(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict));
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), r.seconds(), r.run());

@@ -28,7 +28,7 @@ import java.util.Optional;
 
 /**
  * The whole WeakTr pipeline on generated data with the {@code cpu-demo} model: synth → train-cam (aaf and
- * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval. Every step is
+ * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval → report. Every step is
  * the same public API the CLI commands call.
  *
  * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; a from-scratch model
@@ -45,13 +45,14 @@ public final class Demo {
         }
     }
 
-    /** CAM quality of one fusion: with the patch-attention refinement (eq. 6, the default) and without (eq. 5). */
+    /** CAM quality of one fusion: with the patch-attention refinement (eq. 6, the default) and without (the fused CAM, inner term of eq. 6). */
     public record CamRow(String fusion, double refined, double refinedThreshold, double fused, double fusedThreshold,
             double trainSeconds) {}
 
     /** Everything the demo's table shows. */
     public record Report(List<CamRow> cams, double seedMIoU, double seedThreshold, String seedSource, double segNaive,
-            double segGradientClip, double keptFraction, Path picture, List<Baselines.Score> baselines) {}
+            double segGradientClip, double keptFraction, Path picture, dev.weaktr.report.Report.Result report,
+            List<Baselines.Score> baselines) {}
 
     private static final double[] CAM_SCALES = {1.0, 1.2}; // the official VOC generation command's scales
 
@@ -116,7 +117,8 @@ public final class Demo {
         Path picture = out.resolve("cams-summary.png");
         DemoSheet.write(VocDataset.open(data, "val"), List.of(out.resolve("pred-naive").resolve("overlays"),
                 out.resolve("pred-gradient-clip").resolve("overlays")), 6, picture);
-        return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture, baselines);
+        dev.weaktr.report.Report.Result report = DemoReport.write(out, CAM_SCALES, device, console);
+        return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture, report, baselines);
     }
 
     private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, Device device, PrintStream console) {

@@ -23,10 +23,20 @@ public final class CamEvaluator {
     private CamEvaluator() {}
 
     /** Best-threshold scores (percent) and the whole curve; {@code crf} is set when seeds were also scored with a CRF. */
+    /**
+     * Best-threshold scores (percent) and the whole sweep; {@code crf} is set when seeds were also scored with
+     * a CRF. {@code curve}: per threshold {threshold, mIoU, precision, recall} (percent; older metrics.json
+     * files hold only the first two). {@code confusion}: pixel counts [gt][pred] at the best threshold, or null.
+     */
     public record Result(double mIoU, double threshold, double precision, double recall,
-            Map<String, Double> perClass, List<double[]> curve, int images, CrfScore crf) {
+            Map<String, Double> perClass, List<double[]> curve, int images, CrfScore crf, long[][] confusion) {
+        public Result(double mIoU, double threshold, double precision, double recall,
+                Map<String, Double> perClass, List<double[]> curve, int images, CrfScore crf) {
+            this(mIoU, threshold, precision, recall, perClass, curve, images, crf, null);
+        }
+
         public Result withCrf(CrfScore score) {
-            return new Result(mIoU, threshold, precision, recall, perClass, curve, images, score);
+            return new Result(mIoU, threshold, precision, recall, perClass, curve, images, score, confusion);
         }
     }
 
@@ -58,20 +68,7 @@ public final class CamEvaluator {
                         + "'; run 'weaktr cams' on the same split");
             }
             LabelPng.LabelMap gt = data.readMask(id);
-            CamInference.Cams cams = store.read(id, gt.height(), gt.width());
-            int plane = gt.width() * gt.height();
-            float[] max = new float[plane];
-            int[] arg = new int[plane];
-            for (int kk = 0; kk < cams.classes().length; kk++) {
-                for (int i = 0; i < plane; i++) {
-                    float v = cams.maps()[kk * plane + i];
-                    if (kk == 0 || v > max[i]) {
-                        max[i] = v;
-                        arg[i] = cams.classes()[kk];
-                    }
-                }
-            }
-            sweep.add(gt.labels(), max, arg);
+            add(sweep, gt, store.read(id, gt.height(), gt.width()));
             images++;
         }
         int best = sweep.best();
@@ -84,14 +81,37 @@ public final class CamEvaluator {
         List<double[]> curve = new ArrayList<>();
         float[] ts = sweep.thresholds();
         for (int t = 0; t < ts.length; t++) {
-            curve.add(new double[] {Math.round(ts[t] * 100) / 100.0, 100 * sweep.matrix(t).meanIou()});
+            ConfusionMatrix mt = sweep.matrix(t);
+            curve.add(new double[] {Math.round(ts[t] * 100) / 100.0, 100 * mt.meanIou(),
+                    100 * ConfusionMatrix.nanMean(mt.precision()), 100 * ConfusionMatrix.nanMean(mt.recall())});
         }
         return new Result(100 * m.meanIou(), Math.round(ts[best] * 100) / 100.0,
                 100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()),
-                perClass, curve, images, null);
+                perClass, curve, images, null, m.toArray());
     }
 
-    /** Writes {@code metrics.json}: mIoU (percent), threshold, precision, recall, per_class, curve. */
+    /** Adds one image's CAMs to a threshold sweep: per pixel the max over its classes' maps and that class. */
+    public static void add(ThresholdSweep sweep, LabelPng.LabelMap gt, CamInference.Cams cams) {
+        int plane = gt.width() * gt.height();
+        float[] max = new float[plane];
+        int[] arg = new int[plane];
+        for (int kk = 0; kk < cams.classes().length; kk++) {
+            for (int i = 0; i < plane; i++) {
+                float v = cams.maps()[kk * plane + i];
+                if (kk == 0 || v > max[i]) {
+                    max[i] = v;
+                    arg[i] = cams.classes()[kk];
+                }
+            }
+        }
+        sweep.add(gt.labels(), max, arg);
+    }
+
+    /**
+     * Writes {@code metrics.json}: mIoU (percent), threshold, precision, recall, per_class, images, the CRF
+     * score if any, curve (the whole sweep: threshold, mIoU, precision, recall) and confusion ([gt][pred]
+     * pixel counts at the best threshold).
+     */
     public static void writeMetrics(Path file, Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mIoU", r.mIoU());
@@ -107,13 +127,40 @@ public final class CamEvaluator {
         }
         List<Map<String, Double>> curve = new ArrayList<>();
         for (double[] p : r.curve()) {
-            curve.add(Map.of("threshold", p[0], "mIoU", p[1]));
+            Map<String, Double> point = new LinkedHashMap<>();
+            point.put("threshold", p[0]);
+            point.put("mIoU", p[1]);
+            if (p.length >= 4) {
+                point.put("precision", p[2]);
+                point.put("recall", p[3]);
+            }
+            curve.add(point);
         }
         out.put("curve", curve);
+        if (r.confusion() != null) {
+            out.put("confusion", r.confusion());
+        }
         try {
             AtomicFiles.writeString(file, JSON.writeValueAsString(out) + "\n");
         } catch (IOException e) {
             throw new WeaktrException("cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads a {@code metrics.json} that {@link #writeMetrics} wrote (files from before the sweep's precision/recall and the confusion matrix read too). */
+    public static Result readMetrics(Path file) {
+        com.fasterxml.jackson.databind.JsonNode t = MetricsFiles.read(file, "curve", "'weaktr eval-cam'");
+        List<double[]> curve = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode p : t.path("curve")) {
+            curve.add(p.has("precision")
+                    ? new double[] {p.path("threshold").asDouble(), MetricsFiles.number(p, "mIoU"),
+                        MetricsFiles.number(p, "precision"), MetricsFiles.number(p, "recall")}
+                    : new double[] {p.path("threshold").asDouble(), MetricsFiles.number(p, "mIoU")});
+        }
+        CrfScore crf = t.has("mIoU_crf") ? new CrfScore(t.path("crf").asText(), t.path("crf_threshold").asDouble(),
+                MetricsFiles.number(t, "mIoU_crf")) : null;
+        return new Result(MetricsFiles.number(t, "mIoU"), t.path("threshold").asDouble(), MetricsFiles.number(t, "precision"),
+                MetricsFiles.number(t, "recall"), MetricsFiles.perClass(t), curve, t.path("images").asInt(), crf,
+                MetricsFiles.confusion(file, t));
     }
 }

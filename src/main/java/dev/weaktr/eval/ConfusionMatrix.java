@@ -14,6 +14,30 @@ public final class ConfusionMatrix {
         this.counts = new long[numClasses * numClasses];
     }
 
+    /** The matrix from counts[gt][pred], as {@link #toArray()} writes it (metrics.json's "confusion"). */
+    public static ConfusionMatrix of(long[][] counts) {
+        ConfusionMatrix m = new ConfusionMatrix(counts.length);
+        for (int g = 0; g < counts.length; g++) {
+            if (counts[g].length != counts.length) {
+                throw new IllegalArgumentException("confusion matrix row " + g + " has " + counts[g].length
+                        + " entries, expected " + counts.length);
+            }
+            for (int p = 0; p < counts.length; p++) {
+                m.counts[g * m.k + p] = counts[g][p];
+            }
+        }
+        return m;
+    }
+
+    /** counts[gt][pred]. */
+    public long[][] toArray() {
+        long[][] out = new long[k][k];
+        for (int g = 0; g < k; g++) {
+            System.arraycopy(counts, g * k, out[g], 0, k);
+        }
+        return out;
+    }
+
     public int numClasses() {
         return k;
     }

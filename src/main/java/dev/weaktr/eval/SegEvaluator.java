@@ -18,8 +18,16 @@ public final class SegEvaluator {
 
     private SegEvaluator() {}
 
-    /** mIoU and per-class IoU in percent. */
-    public record Result(double mIoU, double pixelAccuracy, Map<String, Double> perClass, int images) {}
+    /**
+     * mIoU, pixel accuracy, per-class IoU, mean precision and recall over classes, in percent;
+     * {@code confusion}: pixel counts [gt][pred] (null in metrics.json files from before it was recorded).
+     */
+    public record Result(double mIoU, double pixelAccuracy, Map<String, Double> perClass, int images,
+            double precision, double recall, long[][] confusion) {
+        public Result(double mIoU, double pixelAccuracy, Map<String, Double> perClass, int images) {
+            this(mIoU, pixelAccuracy, perClass, images, Double.NaN, Double.NaN, null);
+        }
+    }
 
     public static Result evaluate(Path pred, VocDataset data) {
         ConfusionMatrix m = new ConfusionMatrix(data.classes().size());
@@ -47,20 +55,35 @@ public final class SegEvaluator {
                 total += m.get(c, j);
             }
         }
-        return new Result(100 * m.meanIou(), total == 0 ? Double.NaN : 100.0 * correct / total, perClass, data.size());
+        return new Result(100 * m.meanIou(), total == 0 ? Double.NaN : 100.0 * correct / total, perClass, data.size(),
+                100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()), m.toArray());
     }
 
-    /** Writes {@code metrics.json}: mIoU (percent), pixel_accuracy, per_class, images. */
+    /** Writes {@code metrics.json}: mIoU (percent), pixel_accuracy, per_class, images, precision, recall, confusion ([gt][pred]). */
     public static void writeMetrics(Path file, Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mIoU", r.mIoU());
         out.put("pixel_accuracy", r.pixelAccuracy());
         out.put("per_class", r.perClass());
         out.put("images", r.images());
+        if (r.confusion() != null) {
+            out.put("precision", r.precision());
+            out.put("recall", r.recall());
+            out.put("confusion", r.confusion());
+        }
         try {
             AtomicFiles.writeString(file, JSON.writeValueAsString(out) + "\n");
         } catch (IOException e) {
             throw new WeaktrException("cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads a {@code metrics.json} that {@link #writeMetrics} wrote. */
+    public static Result readMetrics(Path file) {
+        com.fasterxml.jackson.databind.JsonNode t = MetricsFiles.read(file, "pixel_accuracy", "'weaktr eval'");
+        long[][] confusion = MetricsFiles.confusion(file, t);
+        return new Result(MetricsFiles.number(t, "mIoU"), MetricsFiles.number(t, "pixel_accuracy"), MetricsFiles.perClass(t),
+                t.path("images").asInt(), confusion == null ? Double.NaN : MetricsFiles.number(t, "precision"),
+                confusion == null ? Double.NaN : MetricsFiles.number(t, "recall"), confusion);
     }
 }

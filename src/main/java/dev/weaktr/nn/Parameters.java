@@ -96,6 +96,18 @@ public final class Parameters implements AutoCloseable {
         return register(name, v, shape);
     }
 
+    /**
+     * A FIXED standard-normal tensor scaled by {@code std} (e.g. a random query that is never learned): saved and
+     * loaded with the parameters, but it records no gradient, so optimizers leave it unchanged.
+     */
+    public NDArray fixedNormal(String name, double std, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (gaussian() * std);
+        }
+        return register(name, v, false, shape);
+    }
+
     /** Uniform in [-bound, bound]: PyTorch's default init of conv/linear weights and biases (bound = 1/sqrt(fan_in)). */
     public NDArray uniform(String name, double bound, long... shape) {
         float[] v = new float[(int) new Shape(shape).size()];
@@ -116,13 +128,17 @@ public final class Parameters implements AutoCloseable {
     }
 
     private NDArray register(String localName, float[] values, long... shape) {
+        return register(localName, values, true, shape);
+    }
+
+    private NDArray register(String localName, float[] values, boolean learned, long... shape) {
         String name = prefix + localName;
         if (tensors.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter " + name);
         }
         NDArray t = manager.create(values, new Shape(shape)).toType(dataType, false);
         t.setName(name);
-        if (trainable) {
+        if (trainable && learned) {
             t.setRequiresGradient(true);
         }
         tensors.put(name, t);

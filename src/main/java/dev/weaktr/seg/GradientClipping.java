@@ -10,7 +10,7 @@ import dev.weaktr.WeaktrException;
  * <p>Per-pixel cross-entropy L against the CAM seeds (255 = ignore → loss 0, the pixel stays in the
  * tensor). Global mean g = mean of L over all B·H·W entries, per BATCH (official code). While g > τ
  * ("start value") nothing is clipped. Otherwise the batch-averaged loss map is split into S×S patches whose
- * means λᵢ give the threshold max(λᵢ, g) of their pixels (eq. 11–12, shared by the images of the batch as
+ * means λᵢ give the threshold max(λᵢ, g) of their pixels (eq. 10–12, shared by the images of the batch as
  * in the official code); a pixel whose loss exceeds it is replaced by the constant threshold, so it passes
  * no gradient (eq. 13). The final loss is the plain mean over all B·H·W entries, ignored pixels included
  * (official {@code weight_reduce_loss}), not the mean over valid pixels.
@@ -58,10 +58,10 @@ public final class GradientClipping {
         for (byte v : labels) {
             valid += (v & 0xff) == 255 ? 0 : 1;
         }
-        if (!enabled || g > startValue) {
+        if (!enabled || g > startValue) { // eq. 13's gate τ
             return new Result(perPixel.mean(), g, false, 1.0);
         }
-        float[] lambda = gradientClipThresholds(l, b, h, w, patch, (float) g); // eq. 11-12
+        float[] lambda = gradientClipThresholds(l, b, h, w, patch, (float) g); // eq. 10-12
         int kept = 0;
         for (int i = 0; i < l.length; i++) {
             if ((labels[i] & 0xff) != 255 && l[i] <= lambda[i]) {
@@ -69,7 +69,7 @@ public final class GradientClipping {
             }
         }
         NDArray lam = logits.getManager().create(lambda, new Shape(b, h, w)).toType(logits.getDataType(), false);
-        NDArray clipped = perPixel.sub(lam).minimum(0).add(lam); // eq. 13: min(L, λ), no gradient above λ
+        NDArray clipped = perPixel.sub(lam).minimum(0).add(lam); // eq. 12–13: min(L, λ), no gradient above λ
         return new Result(clipped.mean(), g, true, valid == 0 ? 1.0 : kept / (double) valid);
     }
 
@@ -95,7 +95,7 @@ public final class GradientClipping {
 
     /**
      * The clip threshold of every pixel, {@code max(λ_cell, g)}, where λ_cell is the mean of the
-     * batch-averaged loss map over the pixel's S×S cell (eq. 11–12).
+     * batch-averaged loss map over the pixel's S×S cell (eq. 10–12).
      *
      * @param loss [B·H·W] detached per-pixel loss
      * @return [B·H·W]

@@ -166,4 +166,40 @@ public final class SegCheckpoints {
         }
         return names;
     }
+
+    /**
+     * Writes a retraining run's model tensors (no optimizer state) as float32 safetensors under the official
+     * {@code OnlineRetraining/segm} names ({@code encoder.*}, {@code decoder.*}), so that
+     * {@code model.load_state_dict(safetensors.torch.load_file(out), strict=False)} on the official
+     * {@code Segmenter}/{@code MultiSegmenter} loads every tensor it uses; only the encoder's unused ImageNet
+     * {@code encoder.head.*} is absent (weaktr never builds it). Returns the number of tensors written.
+     *
+     * @param checkpoint "best", "last", or null for the best when the run has one (else the last)
+     */
+    public static int export(Path run, Path out, String checkpoint) {
+        SegRun manifest = SegRun.read(run);
+        Path ckpt = dev.weaktr.train.BestCheckpoint.choose(run, checkpoint);
+        if (!Files.isRegularFile(ckpt)) {
+            throw new WeaktrException(run + " has no " + ckpt.getFileName() + " (an unfinished run?)");
+        }
+        if (Files.isDirectory(out)) {
+            throw new WeaktrException("--out " + out + " is a folder; expected a file name such as segmenter.safetensors");
+        }
+        dev.weaktr.io.SafeTensors.Content c = dev.weaktr.io.SafeTensors.read(ckpt);
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : c.tensors().entrySet()) {
+            if (!e.getKey().startsWith("optimizer.")) {
+                tensors.put(e.getKey(), e.getValue());
+                shapes.put(e.getKey(), c.shapes().get(e.getKey()));
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("weaktr_task", "seg");
+        meta.put("weaktr_encoder", manifest.net().encoder().name());
+        meta.put("weaktr_classes", String.join(",", manifest.classes()));
+        dev.weaktr.io.SafeTensors.write(out, tensors, shapes, meta);
+        return tensors.size();
+    }
 }

@@ -39,14 +39,21 @@ public final class SegPredictor implements AutoCloseable {
     private final Segmenter model;
     private final Settings settings;
     private final MeanField crfWorker = new MeanField();
+    private boolean ownsManager = true;
 
     /**
      * Inference settings; {@code windowBatch} windows go through the model per forward pass (memory vs speed,
-     * the result does not depend on it).
+     * the result does not depend on it); {@code checkpoint} "last" (the official docs test {@code checkpoint.pth}),
+     * "best" (retrain's validation kept {@code checkpoint-best.safetensors}) or null (best when present).
      */
-    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
+    public record Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch,
+            String checkpoint) {
         public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf) {
             this(scales, flip, layerWeight, crf, 8);
+        }
+
+        public Settings(double[] scales, boolean flip, double layerWeight, Optional<CrfConfig> crf, int windowBatch) {
+            this(scales, flip, layerWeight, crf, windowBatch, "last");
         }
 
         public static Settings singleScale() {
@@ -54,7 +61,11 @@ public final class SegPredictor implements AutoCloseable {
         }
     }
 
-    /** Class probabilities-like scores [K, H, W] and the final labels [H·W]. */
+    /**
+     * The scores averaged over the scale/flip variants, {@code layerWeight·P(block 1) + P(block 2)} per
+     * pixel (so each pixel sums to 1 + layerWeight, as the official {@code --predict-dir} maps), [K, H, W];
+     * and the final labels [H·W].
+     */
     public record Prediction(float[] scores, int numClasses, LabelPng.LabelMap labels) {}
 
     private SegPredictor(SegRun manifest, NDManager manager, Segmenter model, Settings settings) {
@@ -65,17 +76,30 @@ public final class SegPredictor implements AutoCloseable {
     }
 
     public static SegPredictor open(Path run, Device device, Settings settings) {
+        return open(run, device, settings, settings.checkpoint());
+    }
+
+    /** @param checkpoint "last", "best" (checkpoint-best.safetensors of retrain's validation), or null: best if present */
+    public static SegPredictor open(Path run, Device device, Settings settings, String checkpoint) {
         SegRun manifest = SegRun.read(run);
+        Path weights = dev.weaktr.train.BestCheckpoint.choose(run, checkpoint);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
             Segmenter model = new Segmenter(params, manifest.net());
-            Checkpoint.load(run.resolve(Checkpoint.FILE), params, null);
+            Checkpoint.load(weights, params, null);
             return new SegPredictor(manifest, manager, model, settings);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** A predictor over a model being trained (validation); closing it leaves {@code manager} open. */
+    static SegPredictor of(SegRun manifest, NDManager manager, Segmenter model, Settings settings) {
+        SegPredictor p = new SegPredictor(manifest, manager, model, settings);
+        p.ownsManager = false;
+        return p;
     }
 
     public SegRun run() {
@@ -95,36 +119,46 @@ public final class SegPredictor implements AutoCloseable {
         int k = manifest.net().numClasses(), h = image.height(), w = image.width();
         float[] total = new float[k * h * w];
         int base = manifest.train().augment().baseSize();
+        int variants = 0;
         for (double s : settings.scales()) {
             double f = base * s / Math.min(w, h);
             RgbImage scaled = PilResize.bilinear(image, Math.max(1, (int) Math.round(w * f)), Math.max(1, (int) Math.round(h * f)));
             addVariant(total, scaled, false, h, w);
+            variants++;
             if (settings.flip()) {
                 addVariant(total, Augmentation.flipHorizontal(scaled), true, h, w);
+                variants++;
             }
+        }
+        // official model/utils.py `inference`: seg_map1 /= len(ims), seg_map2 /= len(ims) — a mean over variants
+        for (int i = 0; i < total.length; i++) {
+            total[i] /= variants;
         }
         LabelPng.LabelMap labels = new LabelPng.LabelMap(DenseCrf.argmax(total, k, h * w), w, h);
         if (settings.crf().isPresent()) {
-            labels = refine(image, total, labels);
+            labels = refine(crfWorker, image, total, k, settings.crf().get());
         }
         return new Prediction(total, k, labels);
     }
 
-    /** CRF over the classes present in the argmax (spec §4.5), unary from the scores. */
-    private LabelPng.LabelMap refine(RgbImage image, float[] scores, LabelPng.LabelMap labels) {
-        int k = manifest.net().numClasses();
+    /**
+     * CRF over the classes present in the argmax (spec §4.5). The unary is pydensecrf's
+     * {@code unary_from_softmax} of the variant-averaged scores, −log(clip(S, 1e-5, 1)), exactly as the official
+     * {@code eval/make_crf.py} builds it from the {@code --predict-dir} maps; S = w·P1 + P2 may exceed 1 and is
+     * then clipped (official quirk, followed).
+     *
+     * @param scores averaged scores [K, H, W]
+     */
+    static LabelPng.LabelMap refine(MeanField worker, RgbImage image, float[] scores, int k, CrfConfig crf) {
+        int n = image.width() * image.height();
+        byte[] argmax = DenseCrf.argmax(scores, k, n);
         boolean[] present = new boolean[k];
-        for (byte b : labels.labels()) {
+        for (byte b : argmax) {
             present[b & 0xff] = true;
         }
         int[] keys = java.util.stream.IntStream.range(0, k).filter(c -> present[c]).toArray();
-        float[] probs = scores.clone();
-        float norm = (float) (1 + settings.layerWeight());
-        for (int i = 0; i < probs.length; i++) {
-            probs[i] = Math.min(1f, probs[i] / norm);
-        }
-        byte[] refined = DenseCrf.refineChannels(crfWorker, image, probs, k, keys, settings.crf().get());
-        return new LabelPng.LabelMap(refined, labels.width(), labels.height());
+        byte[] refined = DenseCrf.refineChannels(worker, image, scores, k, keys, crf);
+        return new LabelPng.LabelMap(refined, image.width(), image.height());
     }
 
     /** Adds softmax(layer 2) + w·softmax(layer 1) of one scale/flip variant, resized to h×w, to {@code total}. */
@@ -273,6 +307,8 @@ public final class SegPredictor implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (ownsManager) {
+            manager.close();
+        }
     }
 }

@@ -36,9 +36,19 @@ import java.util.concurrent.ExecutorService;
  */
 public final class SegTrainer {
     private final PrintStream console;
+    private dev.weaktr.train.Validation.Plan<Segmenter> validation;
 
     public SegTrainer(PrintStream console) {
         this.console = console;
+    }
+
+    /**
+     * Scores val mIoU (single scale) every {@code settings.every()} epochs and after the last, records it in
+     * log.jsonl and keeps {@link dev.weaktr.train.BestCheckpoint#FILE} (official {@code checkpoint_best.pth}).
+     */
+    public SegTrainer validate(dev.weaktr.train.Validation.Plan<Segmenter> plan) {
+        this.validation = plan;
+        return this;
     }
 
     /** Summary of a finished retraining. */
@@ -117,8 +127,11 @@ public final class SegTrainer {
             SegAugmentation aug = new SegAugmentation(cfg.augment(), net.normalization());
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
+            dev.weaktr.train.Validation.Scorer<Segmenter> val = validation == null ? null : validation.scorer();
+            dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double[] last = {Double.NaN, Double.NaN};
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
+                long epochStart = System.nanoTime();
                 last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
@@ -126,6 +139,16 @@ public final class SegTrainer {
                 rec.put("step", sgd.step());
                 rec.put("loss", last[0]);
                 rec.put("kept", last[1]);
+                rec.put("seconds", (System.nanoTime() - epochStart) / 1e9);
+                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
+                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
+                    boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(), Map.of("task", "seg", "val_split", val.split()));
+                    rec.put(s.metric(), s.value());
+                    rec.put("val_images", s.images());
+                    rec.put("best_epoch", best.bestEpoch());
+                    console.printf(java.util.Locale.ROOT, "epoch %d: %s %.2f on %s (%d images)%s%n", epoch + 1, s.metric(), s.value(),
+                            val.split(), s.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
+                }
                 log.append(rec);
             }
             return new Result(run, cfg.epochs(), last[0], last[1], (System.nanoTime() - t0) / 1e9);

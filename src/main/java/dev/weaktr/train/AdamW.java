@@ -63,6 +63,9 @@ public final class AdamW implements Optimizer {
             scope.suppressNotUsedWarning();
             for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
                 NDArray p = e.getValue();
+                if (!p.hasGradient()) {
+                    continue; // a fixed tensor (Parameters.fixedNormal), not learned
+                }
                 NDArray g = p.getGradient();
                 NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());

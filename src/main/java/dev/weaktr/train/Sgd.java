@@ -45,6 +45,9 @@ public final class Sgd implements Optimizer {
             scope.suppressNotUsedWarning();
             for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
                 NDArray p = e.getValue();
+                if (!p.hasGradient()) {
+                    continue; // a fixed tensor (Parameters.fixedNormal), not learned
+                }
                 NDArray g = p.getGradient();
                 NDArray d = weightDecay == 0 ? g : g.add(p.mul(weightDecay));
                 NDArray buf = buffers.get(e.getKey());

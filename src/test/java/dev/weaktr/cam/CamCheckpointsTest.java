@@ -34,7 +34,7 @@ class CamCheckpointsTest {
     Path tmp;
 
     static CamCheckpoints.ImportOptions options() {
-        return new CamCheckpoints.ImportOptions(TINY, "auto", "max", ABC, true);
+        return new CamCheckpoints.ImportOptions(TINY, "auto", "max", ABC, false);
     }
 
     @Test
@@ -97,7 +97,7 @@ class CamCheckpointsTest {
                 () -> CamCheckpoints.importOfficial(pth, tmp.resolve("b"), two));
         assertTrue(e.getMessage().contains("2 foreground classes") && e.getMessage().contains("[1, 3, 16]"), e.getMessage());
         // forcing the map-pooling AAF on a feature-AAF checkpoint: its attn_feat_ffn tensors are unexpected
-        var aaf = new CamCheckpoints.ImportOptions(TINY, "aaf", "max", ABC, true);
+        var aaf = new CamCheckpoints.ImportOptions(TINY, "aaf", "max", ABC, false);
         e = org.junit.jupiter.api.Assertions.assertThrows(dev.weaktr.WeaktrException.class,
                 () -> CamCheckpoints.importOfficial(pth, tmp.resolve("c"), aaf));
         assertTrue(e.getMessage().contains("attn_feat_ffn"), e.getMessage());

@@ -87,7 +87,7 @@ class SegPipelineCliTest {
         Path file = tmp.resolve("odd.png");
         javax.imageio.ImageIO.write(img, "png", file.toFile());
         Path out = tmp.resolve("predict");
-        ok("predict", "--run", run.toString(), "--out", out.toString(), "--scales", "1.0", file.toString());
+        ok("predict", "--run", run.toString(), "--out", out.toString(), "--scales", "1.0", "--save-probs", file.toString());
         LabelPng.LabelMap mask = LabelPng.read(out.resolve("odd.png"));
         assertEquals(50, mask.width());
         assertEquals(37, mask.height());
@@ -96,13 +96,21 @@ class SegPipelineCliTest {
                 java.util.Optional.empty()))) {
             SegPredictor.Prediction pr = p.predict(img);
             assertArrayEquals(mask.labels(), pr.labels().labels(), "CLI and Java API agree");
-            // scores: softmax(block 2) + 0.8 softmax(block 1) summed over the image and its mirror -> 2 * 1.8 per pixel
+            // scores: softmax(block 2) + 0.8 softmax(block 1) averaged over the image and its mirror -> 1.8 per pixel
             float s = 0;
             for (int c = 0; c < pr.numClasses(); c++) {
                 s += pr.scores()[c * 50 * 37 + 100];
             }
-            assertEquals(3.6f, s, 1e-4f);
+            assertEquals(1.8f, s, 1e-4f);
+            // --save-probs wrote the same averaged scores, float32 [K, H, W]
+            dev.weaktr.io.Npy.FloatArray probs = dev.weaktr.io.Npy.read(out.resolve("odd.npy"));
+            assertArrayEquals(new int[] {pr.numClasses(), 37, 50}, probs.shape());
+            assertArrayEquals(pr.scores(), probs.data(), 0f);
         }
+        // ... which weaktr crf reads
+        ok("crf", "--image", file.toString(), "--probs", out.resolve("odd.npy").toString(), "--out", out.resolve("odd-q.npy").toString(),
+                "--preset", "weaktr-seg-voc");
+        assertEquals(pr0Classes(), dev.weaktr.io.Npy.read(out.resolve("odd-q.npy")).shape()[0]);
         // a large image is covered by several windows: batching them must not change the result
         BufferedImage big = new BufferedImage(150, 110, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 110; y++) {
@@ -135,6 +143,27 @@ class SegPipelineCliTest {
         for (String k : a.keySet()) {
             assertArrayEquals(a.get(k), b.get(k), 1e-6f, k);
         }
+    }
+
+    @Test
+    void retrainKeepsTheBestValidationCheckpointAndSegmentCanUseIt() throws Exception {
+        // retrain scored val by default (the synth data has masks): log.jsonl holds val_miou, checkpoint-best exists
+        String log = Files.readString(run.resolve("log.jsonl"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"val_miou\":([-0-9.eE]+)").matcher(log);
+        assertTrue(m.find(), log);
+        double logged = Double.parseDouble(m.group(1));
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint-best.safetensors")));
+        // the same scoring through segment (single scale, no flip, last block) + eval gives the logged score
+        Path out = tmp.resolve("pred-best");
+        ok("segment", "--run", run.toString(), "--data", data.toString(), "--split", "val", "--out", out.toString(),
+                "--scales", "1.0", "--no-flip", "--layer-weight", "0", "--checkpoint", "best");
+        ok("eval", "--pred", out.toString(), "--data", data.toString(), "--split", "val");
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(logged, metrics.get("mIoU").asDouble(), 1e-9);
+    }
+
+    private static int pr0Classes() {
+        return dev.weaktr.seg.SegRun.read(run).net().numClasses();
     }
 
     static String[] concat(String[] a, String... b) {
