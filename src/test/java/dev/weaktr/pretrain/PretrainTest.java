@@ -75,7 +75,7 @@ class PretrainTest {
 
         // train-cam takes the run folder (its backbone.safetensors) as --pretrained
         Path data = tmp.resolve("data");
-        ok("synth", "--out", data.toString(), "--train", "4", "--val", "0", "--size", "32", "--seed", "1");
+        ok("synth", "--out", data.toString(), "--train", "4", "--val", "2", "--size", "32", "--seed", "1");
         Object[] r = Cli.withOutput("train-cam", "--data", data.toString(), "--out", tmp.resolve("cam").toString(), "--model", "cpu-demo",
                 "--crop", "32", "--epochs", "1", "--batch", "4", "--pretrained", a.toString(), "--strict");
         assertEquals(0, r[0], (String) r[2]);
