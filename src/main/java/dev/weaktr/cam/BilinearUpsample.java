@@ -44,4 +44,29 @@ public final class BilinearUpsample {
             frac[i] = (float) (src - lo);
         }
     }
+
+    /**
+     * The same with {@code align_corners=True} (source coordinate {@code i·(in−1)/(out−1)}), as AFA's PAR resizes
+     * its masks.
+     */
+    public static float[] resizeAlignCorners(float[] maps, int k, int h, int w, int outH, int outW) {
+        float[] out = new float[k * outH * outW];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < outH; i++) {
+                double sy = outH > 1 ? i * (h - 1) / (double) (outH - 1) : 0;
+                int y0 = Math.min((int) sy, h - 1), y1 = Math.min(y0 + 1, h - 1);
+                float fy = (float) (sy - y0);
+                for (int j = 0; j < outW; j++) {
+                    double sx = outW > 1 ? j * (w - 1) / (double) (outW - 1) : 0;
+                    int x0 = Math.min((int) sx, w - 1), x1 = Math.min(x0 + 1, w - 1);
+                    float fx = (float) (sx - x0);
+                    int base = c * h * w;
+                    float top = maps[base + y0 * w + x0] + (maps[base + y0 * w + x1] - maps[base + y0 * w + x0]) * fx;
+                    float bottom = maps[base + y1 * w + x0] + (maps[base + y1 * w + x1] - maps[base + y1 * w + x0]) * fx;
+                    out[c * outH * outW + i * outW + j] = top + (bottom - top) * fy;
+                }
+            }
+        }
+        return out;
+    }
 }

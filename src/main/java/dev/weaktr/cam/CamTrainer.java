@@ -19,6 +19,7 @@ import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.CosineSchedule;
 import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.NonFinite;
 import dev.weaktr.train.Progress;
 import dev.weaktr.weights.PretrainedInit;
 import java.io.PrintStream;
@@ -71,7 +72,7 @@ public final class CamTrainer {
      * @param resume continue from {@code run/checkpoint.safetensors}
      * @param pretrained weights loaded after the random init and before resuming, or null
      */
-    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig cfg,
+    public Result train(Path dataRoot, String split, Path run, CamNetConfig net, CamTrainConfig requested,
             Device device, boolean resume, Pretrained pretrained) {
         DatasetChecker.requireTrainable(dataRoot, split, console);
         VocDataset data = VocDataset.open(dataRoot, split);
@@ -80,11 +81,8 @@ public final class CamTrainer {
             throw new WeaktrException(dataRoot + " has " + data.classes().numForeground() + " foreground classes but the "
                     + "network is built for " + net.numClasses());
         }
+        CamTrainConfig cfg = Batches.capBatch(requested, requested.batch(), data.size(), split, console, requested::withBatchCappedTo);
         int stepsPerEpoch = data.size() / cfg.batch(); // drop_last, as the official loader
-        if (stepsPerEpoch == 0) {
-            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size()
-                    + " images of split '" + split + "'");
-        }
         WeightFile weights = pretrained == null ? null : WeightFile.read(pretrained.file());
         CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),
@@ -113,6 +111,7 @@ public final class CamTrainer {
             Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
             JsonLog log = new JsonLog(run.resolve("log.jsonl"));
             Augmentation augmentation = new Augmentation(cfg.augment());
+            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
             dev.weaktr.train.Validation.Scorer<WeakTrCamNet> val = validation == null ? null : validation.scorer();
             dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double lastLoss = Double.NaN;
@@ -120,7 +119,7 @@ public final class CamTrainer {
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
                 double lr = schedule.lrForEpoch(epoch);
                 EpochStats stats = runEpoch(params, model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
-                        manager, loader, progress);
+                        manager, loader, progress, guard);
                 lastLoss = stats.mean(0);
                 stepTimes.addAll(stats.stepSeconds);
                 Checkpoint.save(ckpt, params, adam, epoch + 1, Map.of("task", "cam", "fusion", net.fusion()));
@@ -134,7 +133,7 @@ public final class CamTrainer {
                 rec.put("loss_fine", stats.mean(3));
                 rec.put("skipped_steps", stats.skipped);
                 if (stats.lastSkipReason != null) {
-                    rec.put("last_skip", "non-finite gradient in " + stats.lastSkipReason);
+                    rec.put("last_skip", stats.lastSkipReason);
                 }
                 rec.put("seconds", stats.seconds);
                 if (val != null && validation.due(epoch + 1, cfg.epochs())) {
@@ -180,7 +179,7 @@ public final class CamTrainer {
         final List<Double> stepSeconds = new ArrayList<>();
 
         double mean(int i) {
-            return sums[i] / Math.max(1, steps);
+            return steps == 0 ? Double.NaN : sums[i] / steps; // NaN: every step of the epoch was skipped
         }
     }
 
@@ -192,32 +191,33 @@ public final class CamTrainer {
 
     private EpochStats runEpoch(Parameters params, WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
             CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
-            Progress progress) {
+            Progress progress, NonFinite.Guard guard) {
         SplittableRandom epochRng = Batches.epochStream(cfg.seed(), epoch);
         List<String> order = Batches.shuffled(data.ids(), epochRng);
         SplittableRandom dropPathRng = epochRng.split();
         EpochStats stats = new EpochStats();
-        int consecutiveSkips = 0;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             long ts = System.nanoTime();
             Batch batch = prepare(data, aug, order, s * cfg.batch(), cfg.batch(), epochRng, loader);
-            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng);
+            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng, cfg.scorePool());
             List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
             if (!badGradients.isEmpty()) {
                 // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
+                NonFinite.Event event = new NonFinite.Event(adam.step() + 1, Double.isFinite(terms[0])
+                        ? NonFinite.gradients(badGradients, params.all().size())
+                        : firstActivation(model, batch, cfg.augment().size(), manager, terms));
                 params.zeroGradients();
                 stats.skipped++;
-                stats.lastSkipReason = badGradients.subList(0, Math.min(3, badGradients.size())).toString();
-                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new WeaktrException(String.format(java.util.Locale.ROOT,
-                            "training diverged: %d steps in a row had a non-finite loss (class-token %s, coarse %s, "
-                                    + "fine %s; input finite: %s); lower --lr", consecutiveSkips, terms[1], terms[2],
-                            terms[3], allFinite(batch.images())));
+                stats.lastSkipReason = event.toString();
+                if (guard.skip(event)) {
+                    throw new WeaktrException("training diverged: " + guard.inARow() + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
+                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
-            consecutiveSkips = 0;
+            guard.passed();
             if (cfg.maxGradNorm() > 0) {
                 double norm = params.gradientNorm();
                 if (norm > cfg.maxGradNorm()) {
@@ -237,7 +237,8 @@ public final class CamTrainer {
     }
 
     /** Forward, three losses, backward. Returns {total, cls, coarse, fine}. */
-    static double[] trainStep(WeakTrCamNet model, Batch batch, int size, NDManager manager, SplittableRandom dropPath) {
+    static double[] trainStep(WeakTrCamNet model, Batch batch, int size, NDManager manager, SplittableRandom dropPath,
+            String scorePool) {
         int c = model.config().numClasses();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -246,7 +247,7 @@ public final class CamTrainer {
             CamLoss.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 WeakTrCamNet.Output out = model.forward(x, dropPath);
-                terms = CamLoss.compute(out, y, model.fusion().learnsFromFineCam());
+                terms = CamLoss.compute(out, y, model.fusion().learnsFromFineCam(), scorePool);
                 gc.backward(terms.total());
             }
             double total = terms.total().getFloat();
@@ -255,13 +256,36 @@ public final class CamTrainer {
     }
 
 
-    private static boolean allFinite(float[] v) {
-        for (float x : v) {
-            if (!Float.isFinite(x)) {
-                return false;
+    /**
+     * Re-runs the forward of a step whose loss was not finite (without drop path) and names the first non-finite
+     * tensor: the input, a block's attention scores or feature, the tokens, the CAMs, then the loss terms.
+     */
+    private static String firstActivation(WeakTrCamNet model, Batch batch, int size, NDManager manager, double[] terms) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, size, size));
+            NonFinite.Probe probe = new NonFinite.Probe().add("input", x);
+            var enc = model.backbone().forward(x, null, null);
+            for (int i = 0; i < enc.layers().size(); i++) {
+                probe.add("blocks." + i + ".attn.scores", enc.layers().get(i).scores());
+                probe.add("blocks." + i + ".attn", enc.layers().get(i).feature());
             }
+            probe.add("tokens", enc.tokens());
+            WeakTrCamNet.Output out = model.forward(x, null);
+            probe.add("class-token scores", out.classTokenScores()).add("coarse scores", out.coarseScores())
+                    .add("fused CAM", out.fusedCam()).add("fine CAM", out.fineCam());
+            String name = probe.firstActivation();
+            if (name != null) {
+                return name;
+            }
+            String[] names = {"class-token", "coarse", "fine"};
+            for (int i = 0; i < 3; i++) {
+                if (!Double.isFinite(terms[i + 1])) {
+                    return "loss term " + names[i] + " (" + terms[i + 1] + ")";
+                }
+            }
+            return "loss (" + terms[0] + ")";
         }
-        return true;
     }
 
     /** Decodes and augments one batch on the loader threads; per-image RNGs are split off in order first. */

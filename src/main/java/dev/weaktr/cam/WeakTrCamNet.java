@@ -29,6 +29,7 @@ public final class WeakTrCamNet {
             NDArray fineScores, // [B, C] GAP of the fine CAM
             NDArray fusedCam, // [B, C, h, w] ReLU(coarse) ⊙ cross-attention, before patch refinement
             NDArray fineCam, // [B, C, h, w] patch attention · fused CAM (eq. 6)
+            NDArray coarseLogits, // [B, C, h, w] the head's logits, before pooling (trainable)
             int gridH,
             int gridW) {}
 
@@ -74,7 +75,7 @@ public final class WeakTrCamNet {
         NDArray fusedCam = fused.crossAttention().reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6: CAM_coarse ⊙ ĈA
         NDArray fineCam = fineCam(fused.patchAttention(), fusedCam); // eq. 6
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
-        return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, h, w);
+        return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, coarseLogits, h, w);
     }
 
     /**

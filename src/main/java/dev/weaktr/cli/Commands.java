@@ -14,6 +14,7 @@ final class Commands {
                 new CorpusCommand(),
                 new PretrainCommand(),
                 new TrainCamCommand(),
+                new TrainCommand(),
                 new CamsCommand(),
                 new SeedsCommand(),
                 new EvalCamCommand(),

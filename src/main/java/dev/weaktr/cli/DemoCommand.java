@@ -23,6 +23,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seg-epochs", description = "retraining epochs per decoder (default 12)")
     Integer segEpochs;
 
+    @Option(names = "--single-class", description = "a single-class benchmark instead: spoked-ring among unlabelled "
+            + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors), CAMs trained with --score-pool topk")
+    boolean singleClass;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -35,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
         Demo.Settings d = Demo.Settings.defaults();
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
-        Demo.Report r = Demo.run(out, s, device.resolve(), System.out);
+        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, device.resolve(), System.out);
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");

@@ -3,12 +3,13 @@ package dev.weaktr.cli;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.nn.VitConfig;
-import dev.weaktr.seg.SegAugmentConfig;
+import dev.weaktr.train.Recipe;
 import dev.weaktr.seg.SegTrainConfig;
 import dev.weaktr.seg.SegTrainer;
 import dev.weaktr.seg.SegmenterConfig;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,38 +41,46 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--decoder", defaultValue = "gradient-clip", description = "gradient-clip (WeakTr) | naive (plain mean CE). Default: ${DEFAULT-VALUE}")
     String decoder;
 
-    @Option(names = "--crop", defaultValue = "480", description = "training crop = sliding window size. Default: ${DEFAULT-VALUE}")
-    int crop;
+    @Option(names = "--recipe", paramLabel = "official|from-scratch",
+            description = "training recipe every flag below starts from: official (WeakTr's) | from-scratch (the cpu-demo "
+                    + "ViT, starting from random or --init-from weights). Default: from-scratch for cpu-demo, official otherwise")
+    String recipe;
 
-    @Option(names = "--epochs", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}")
-    int epochs;
+    @Option(names = "--crop", description = "training crop = sliding window size. Default: the recipe's (official 480, "
+            + "from-scratch the model's input size, 128 for cpu-demo)")
+    Integer crop;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}")
-    int batch;
+    @Option(names = "--epochs", description = "Default: the recipe's (official 100, from-scratch 12)")
+    Integer epochs;
 
-    @Option(names = "--lr", defaultValue = "1e-4", description = "Default: ${DEFAULT-VALUE}")
-    double lr;
+    @Option(names = "--batch", description = "images per step; a batch larger than the split trains with the split's size. "
+            + "Default: the recipe's (official 4, from-scratch 8)")
+    Integer batch;
 
-    @Option(names = "--min-lr", defaultValue = "1e-5", description = "poly floor. Default: ${DEFAULT-VALUE}")
-    double minLr;
+    @Option(names = "--lr", description = "Default: the recipe's (official 1e-4, from-scratch 0.01)")
+    Double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Nesterov momentum. Default: ${DEFAULT-VALUE}")
-    double momentum;
+    @Option(names = "--min-lr", description = "poly floor. Default: 1e-5")
+    Double minLr;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
-    double weightDecay;
+    @Option(names = "--momentum", description = "Nesterov momentum. Default: 0.9")
+    Double momentum;
 
-    @Option(names = "--encoder-lr-scale", defaultValue = "0.1", description = "Default: ${DEFAULT-VALUE}")
-    double encoderLrScale;
+    @Option(names = "--weight-decay", description = "Default: 0")
+    Double weightDecay;
 
-    @Option(names = "--start-value", defaultValue = "1.2", description = "clip gate tau: clipping starts once the batch mean loss is <= tau. Default: ${DEFAULT-VALUE}")
-    double startValue;
+    @Option(names = "--encoder-lr-scale", description = "Default: 0.1")
+    Double encoderLrScale;
+
+    @Option(names = "--start-value", description = "clip gate tau: clipping starts once the batch mean loss is <= tau. Default: 1.2")
+    Double startValue;
 
     @Option(names = "--clip-patch", description = "clip patch size S in px (default crop/4: 120 at 480)")
     Integer clipPatch;
 
-    @Option(names = "--max-grad-norm", defaultValue = "0", description = "clip the global gradient norm (0 = off, the official recipe). Default: ${DEFAULT-VALUE}")
-    double maxGradNorm;
+    @Option(names = "--max-grad-norm", description = "clip the global gradient norm (0 = off). Default: the recipe's "
+            + "(official 0, from-scratch 1)")
+    Double maxGradNorm;
 
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
@@ -103,10 +112,12 @@ final class RetrainCommand implements Callable<Integer> {
         if (strict && pretrained == null) {
             throw new WeaktrException("--strict only applies with --pretrained FILE");
         }
-        if (epochs < 1 || batch < 1 || crop < 16) {
+        if ((epochs != null && epochs < 1) || (batch != null && batch < 1) || (crop != null && crop < 16)) {
             throw new WeaktrException("--epochs and --batch must be at least 1 and --crop at least 16");
         }
-        VitConfig vit = VitConfig.preset(model).withImageSize(crop);
+        Recipe preset = Recipe.resolve(recipe, model);
+        int size = crop != null ? crop : preset == Recipe.OFFICIAL ? 480 : VitConfig.preset(model).imageSize();
+        VitConfig vit = VitConfig.preset(model).withImageSize(size);
         if (depth != null) {
             if (depth < 1) {
                 throw new WeaktrException("--depth must be at least 1");
@@ -115,11 +126,21 @@ final class RetrainCommand implements Callable<Integer> {
         }
         int classes = VocDataset.open(data, split).classes().size();
         SegmenterConfig net = SegmenterConfig.of(vit, classes);
-        SegAugmentConfig aug = SegAugmentConfig.official(crop);
-        SegTrainConfig cfg = new SegTrainConfig(epochs, batch, lr, minLr, 0.9, momentum, weightDecay, encoderLrScale,
-                decoder.equals("gradient-clip"), startValue, clipPatch == null ? Math.max(1, crop / 4) : clipPatch, seed, aug, maxGradNorm);
-        System.out.printf(Locale.ROOT, "retrain: %s encoder, %s decoder, %d classes, crop %d, %d epochs x batch %d, lr %.2g, seed %d -> %s%n",
-                vit.name(), decoder, classes, crop, epochs, batch, lr, seed, out);
+        SegTrainConfig.Builder b = SegTrainConfig.preset(preset, size).gradientClip(decoder.equals("gradient-clip")).seed(seed);
+        Optional.ofNullable(epochs).ifPresent(b::epochs);
+        Optional.ofNullable(batch).ifPresent(b::batch);
+        Optional.ofNullable(lr).ifPresent(b::lr);
+        Optional.ofNullable(minLr).ifPresent(b::minLr);
+        Optional.ofNullable(momentum).ifPresent(b::momentum);
+        Optional.ofNullable(weightDecay).ifPresent(b::weightDecay);
+        Optional.ofNullable(encoderLrScale).ifPresent(b::encoderLrScale);
+        Optional.ofNullable(startValue).ifPresent(b::startValue);
+        Optional.ofNullable(clipPatch).ifPresent(b::clipPatch);
+        Optional.ofNullable(maxGradNorm).ifPresent(b::maxGradNorm);
+        SegTrainConfig cfg = b.build();
+        System.out.printf(Locale.ROOT, "retrain: %s encoder, %s recipe, %s decoder, %d classes, crop %d, %d epochs x batch %d, "
+                        + "lr %.2g, seed %d -> %s%n", vit.name(), preset.cliName(), decoder, classes, size, cfg.epochs(),
+                cfg.batch(), cfg.lr(), seed, out);
         SegTrainer.Init init = new SegTrainer.Init(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict, initFrom);
         SegTrainer.Result r = new SegTrainer(System.out).validate(validation.segPlan(data, split, out)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",

@@ -1,5 +1,6 @@
 package dev.weaktr.cli;
 
+import dev.weaktr.WeaktrException;
 import dev.weaktr.data.ContactSheet;
 import dev.weaktr.data.Synth;
 import dev.weaktr.data.SynthConfig;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code weaktr synth}: writes the procedural benchmark. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a procedural weakly-supervised segmentation benchmark in PASCAL VOC layout "
-                + "(5 shape+texture classes, 1-4 objects per image, occlusion, clutter, 255 borders).")
+                + "(5 shape+texture classes, 1-4 objects per image, occlusion, clutter, 255 borders), or a single-class "
+                + "one (--single-class NAME [--distractors]).")
 public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output dataset folder")
     Path out;
@@ -29,13 +31,28 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--single-class", paramLabel = "NAME", description = "label only this class (striped-disc, "
+            + "checker-square, dotted-triangle, spoked-ring or speckled-star); the others appear only with --distractors")
+    String singleClass;
+
+    @Option(names = "--distractors", description = "with --single-class: the other four shapes appear as unlabelled objects")
+    boolean distractors;
+
+    @Option(names = "--negatives", defaultValue = "0.35", description = "with --single-class: share of images without "
+            + "the class (default ${DEFAULT-VALUE})")
+    double negatives;
+
     @Option(names = "--sheet", description = "also write a contact sheet of 8 training images and masks (PNG)")
     Path sheet;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        Synth.Report report = Synth.generate(SynthConfig.of(train, val, size, seed), out);
+        if (singleClass == null && distractors) {
+            throw new WeaktrException("--distractors applies to --single-class NAME");
+        }
+        Synth.Report report = Synth.generate(SynthConfig.of(train, val, size, seed),
+                singleClass == null ? null : new Synth.SingleClass(singleClass, distractors, negatives), out);
         System.out.printf("wrote %d train + %d val images of %d px (%d classes: %s) to %s in %.1f s%n",
                 report.train(), report.val(), size, report.classes().numForeground(),
                 String.join(", ", report.classes().names().subList(1, report.classes().size())), out,

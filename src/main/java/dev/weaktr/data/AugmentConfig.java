@@ -40,6 +40,11 @@ public record AugmentConfig(int size, double scaleMin, double scaleMax, double r
         return official(224);
     }
 
+    /** The same with RandomResizedCrop's minimum area fraction {@code scaleMin} ({@code --scale-min}). */
+    public AugmentConfig withScaleMin(double scaleMin) {
+        return new AugmentConfig(size, scaleMin, scaleMax, ratioMin, ratioMax, flipProb, brightness, contrast, saturation);
+    }
+
     /** Geometry only (crop + flip), no colour jitter. */
     public AugmentConfig withoutColorJitter() {
         return new AugmentConfig(size, scaleMin, scaleMax, ratioMin, ratioMax, flipProb, 0, 0, 0);

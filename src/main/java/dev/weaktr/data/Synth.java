@@ -42,16 +42,49 @@ public final class Synth {
         return ClassList.of(names);
     }
 
+    /**
+     * The single-class variant ({@code synth --single-class NAME [--distractors]}): only the shape {@code name}
+     * is labelled; with {@code distractors} the four other shapes appear as unlabelled objects (background in the
+     * masks); a share {@code negatives} of the images holds no object of the class.
+     */
+    public record SingleClass(String name, boolean distractors, double negatives) {
+        public SingleClass {
+            shape(name);
+            if (!(negatives >= 0 && negatives < 1)) {
+                throw new WeaktrException("--negatives must be in [0, 1), got " + negatives);
+            }
+        }
+
+        SynthShape shape() {
+            return shape(name);
+        }
+
+        private static SynthShape shape(String name) {
+            for (SynthShape s : SynthShape.values()) {
+                if (s.className.equals(name)) {
+                    return s;
+                }
+            }
+            throw new WeaktrException("--single-class '" + name + "' is not a synth class; expected one of "
+                    + classes().names().subList(1, classes().size()));
+        }
+    }
+
     /** Writes the dataset under {@code root} (created if needed); split files are written last. */
     public static Report generate(SynthConfig cfg, Path root) {
+        return generate(cfg, null, root);
+    }
+
+    /** @param single the single-class variant, or null for the five-class benchmark */
+    public static Report generate(SynthConfig cfg, SingleClass single, Path root) {
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new WeaktrException("--out " + root + " exists and is not a folder");
         }
-        ClassList classes = classes();
+        ClassList classes = single == null ? classes() : ClassList.of(List.of("background", single.name()));
         int[] perClass = new int[classes.numForeground()];
         StringBuilder labels = new StringBuilder();
-        List<String> trainIds = writeSplit(cfg, root, "train", 0, cfg.train(), labels, perClass);
-        List<String> valIds = writeSplit(cfg, root, "val", 1, cfg.val(), labels, perClass);
+        List<String> trainIds = writeSplit(cfg, single, root, "train", 0, cfg.train(), labels, perClass);
+        List<String> valIds = writeSplit(cfg, single, root, "val", 1, cfg.val(), labels, perClass);
         classes.write(root.resolve(VocDataset.CLASSES_FILE));
         AtomicFiles.writeString(root.resolve(VocDataset.LABELS_FILE), labels.toString());
         Path splits = root.resolve(VocDataset.SPLITS);
@@ -60,12 +93,15 @@ public final class Synth {
         return new Report(root, cfg.train(), cfg.val(), classes, perClass);
     }
 
-    private static List<String> writeSplit(SynthConfig cfg, Path root, String split, int splitIndex, int count,
-            StringBuilder labels, int[] perClass) {
+    private static List<String> writeSplit(SynthConfig cfg, SingleClass single, Path root, String split, int splitIndex,
+            int count, StringBuilder labels, int[] perClass) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = String.format("%s_%05d", split, i);
-            SynthRenderer.Sample sample = SynthRenderer.render(cfg, new SplittableRandom(imageSeed(cfg.seed(), splitIndex, i)));
+            SplittableRandom rng = new SplittableRandom(imageSeed(cfg.seed(), splitIndex, i));
+            SynthRenderer.Focus focus = single == null ? null
+                    : new SynthRenderer.Focus(single.shape(), single.distractors(), rng.nextDouble() < single.negatives());
+            SynthRenderer.Sample sample = SynthRenderer.render(cfg, rng, focus);
             writeJpeg(root.resolve(VocDataset.IMAGES).resolve(id + ".jpg"), sample.image(), cfg.jpegQuality());
             LabelPng.write(root.resolve(VocDataset.MASKS).resolve(id + ".png"), sample.mask());
             labels.append(id);

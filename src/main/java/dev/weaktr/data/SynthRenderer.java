@@ -34,11 +34,26 @@ final class SynthRenderer {
         long speckleSeed;
     }
 
+    /**
+     * A single-class variant ({@code synth --single-class}): only {@code target} is labelled (class 1); with
+     * {@code distractors} the other shapes appear too, unlabelled (background in the mask); a {@code negative}
+     * image holds no target object (only distractors, or none).
+     */
+    record Focus(SynthShape target, boolean distractors, boolean negative) {}
+
     private SynthRenderer() {}
 
     static Sample render(SynthConfig cfg, SplittableRandom rng) {
+        return render(cfg, rng, null);
+    }
+
+    /** @param focus the single-class variant, or null for the five-class benchmark */
+    static Sample render(SynthConfig cfg, SplittableRandom rng, Focus focus) {
         int s = cfg.size();
         int n = rng.nextInt(cfg.minObjects(), cfg.maxObjects() + 1);
+        if (focus != null && focus.negative() && !focus.distractors()) {
+            n = 0; // a negative without distractors: background and strokes only
+        }
         Obj[] objs = null;
         int[] owner = null;
         for (int attempt = 0; owner == null; attempt++) {
@@ -48,6 +63,9 @@ final class SynthRenderer {
             objs = new Obj[n];
             for (int i = 0; i < n; i++) {
                 objs[i] = place(cfg, rng);
+                if (focus != null) {
+                    objs[i].shape = focusShape(focus, i, rng);
+                }
             }
             owner = visibleLayout(objs, s, cfg.ignoreRadius());
         }
@@ -58,7 +76,39 @@ final class SynthRenderer {
             paint(img, s, objs[i]);
         }
         addNoise(img, rng, 5);
-        return new Sample(new RgbImage(s, s, quantise(img)), mask(owner, objs, s, cfg.ignoreRadius()));
+        return new Sample(new RgbImage(s, s, quantise(img)), focus == null ? mask(owner, objs, s, cfg.ignoreRadius())
+                : focusMask(owner, objs, s, cfg.ignoreRadius(), focus.target()));
+    }
+
+    /**
+     * Object {@code i}'s shape in the single-class variant: a positive image's first object is the target, the
+     * others are the target or (with distractors) another shape, half and half; a negative's are all distractors.
+     */
+    private static SynthShape focusShape(Focus f, int i, SplittableRandom rng) {
+        boolean target = !f.negative() && (i == 0 || !f.distractors() || rng.nextBoolean());
+        if (target) {
+            return f.target();
+        }
+        int k = rng.nextInt(SynthShape.values().length - 1);
+        return SynthShape.values()[k >= f.target().ordinal() ? k + 1 : k];
+    }
+
+    /** Single-class mask: target objects 1, distractors and background 0, 255 on the target's region borders. */
+    private static LabelMap focusMask(int[] owner, Obj[] objs, int s, int radius, SynthShape target) {
+        int[] labelled = owner.clone();
+        for (int p = 0; p < labelled.length; p++) {
+            if (labelled[p] >= 0 && objs[labelled[p]].shape != target) {
+                labelled[p] = -1;
+            }
+        }
+        byte[] labels = new byte[s * s];
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                int label = labelled[y * s + x] < 0 ? 0 : 1;
+                labels[y * s + x] = (byte) (nearBoundary(labelled, s, x, y, radius) ? LabelPng.IGNORE : label);
+            }
+        }
+        return new LabelMap(labels, s, s);
     }
 
     private static Obj place(SynthConfig cfg, SplittableRandom rng) {

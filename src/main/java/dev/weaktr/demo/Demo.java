@@ -6,7 +6,6 @@ import dev.weaktr.cam.CamNetConfig;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamTrainConfig;
 import dev.weaktr.cam.CamTrainer;
-import dev.weaktr.data.AugmentConfig;
 import dev.weaktr.data.Synth;
 import dev.weaktr.data.SynthConfig;
 import dev.weaktr.data.VocDataset;
@@ -14,12 +13,12 @@ import dev.weaktr.eval.Baselines;
 import dev.weaktr.eval.CamEvaluator;
 import dev.weaktr.eval.SegEvaluator;
 import dev.weaktr.nn.VitConfig;
-import dev.weaktr.seg.SegAugmentConfig;
 import dev.weaktr.seg.SegPipeline;
 import dev.weaktr.seg.SegPredictor;
 import dev.weaktr.seg.SegTrainConfig;
 import dev.weaktr.seg.SegTrainer;
 import dev.weaktr.seg.SegmenterConfig;
+import dev.weaktr.train.Recipe;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,8 @@ import java.util.Optional;
  * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval → report. Every step is
  * the same public API the CLI commands call.
  *
- * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; a from-scratch model
+ * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; the demo trains with the
+ * {@link Recipe#FROM_SCRATCH} presets: a from-scratch model
  * with a few CPU minutes needs larger learning rates, no warm-up, milder crops, and an encoder for the
  * retraining that starts from the CAM network's backbone ({@code --init-from}).
  */
@@ -57,9 +57,18 @@ public final class Demo {
     private static final double[] CAM_SCALES = {1.0, 1.2}; // the official VOC generation command's scales
 
     public static Report run(Path out, Settings s, Device device, PrintStream console) {
+        return run(out, s, null, device, console);
+    }
+
+    /** The single-class variant of the demo ({@code demo --single-class}): one class among unlabelled distractors. */
+    public static final Synth.SingleClass SINGLE_CLASS = new Synth.SingleClass("spoked-ring", true, 0.35);
+
+    /** @param singleClass the single-class benchmark to generate instead of the five-class one, or null */
+    public static Report run(Path out, Settings s, Synth.SingleClass singleClass, Device device, PrintStream console) {
         Path data = out.resolve("data");
-        console.println("== synth: " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
-        Synth.generate(SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), data);
+        console.println("== synth" + (singleClass == null ? "" : " --single-class " + singleClass.name() + " --distractors")
+                + ": " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
+        Synth.generate(SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), singleClass, data);
         VocDataset train = VocDataset.open(data, "train");
         List<Baselines.Score> baselines = Baselines.evaluate(train, 0.0, 0.6, 0.01); // the bar every CAM row must clear
         console.print(Baselines.line(baselines));
@@ -69,7 +78,7 @@ public final class Demo {
         String bestSource = null;
         for (String fusion : List.of("aaf", "mean-sum")) {
             Path run = out.resolve("cam-" + fusion);
-            CamTrainer.Result trained = trainCam(data, run, fusion, s, device, console);
+            CamTrainer.Result trained = trainCam(data, run, fusion, s, singleClass == null ? "gap" : "topk", device, console);
             double[] scores = new double[4];
             for (boolean refine : new boolean[] {true, false}) {
                 Path cams = out.resolve("cams-" + fusion + (refine ? "" : "-fused"));
@@ -121,18 +130,19 @@ public final class Demo {
         return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture, report, baselines);
     }
 
-    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, Device device, PrintStream console) {
-        int classes = Synth.classes().numForeground();
+    /** @param scorePool gap (official) for the five-class data, topk for the single-class one (train-cam --score-pool) */
+    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, String scorePool, Device device,
+            PrintStream console) {
+        int classes = VocDataset.open(data, "train").classes().numForeground();
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
-        // effective lr 2.5e-4 at batch 8 (the official rule lr·B/512 with lr 0.016), no warm-up
-        CamTrainConfig cfg = new CamTrainConfig(s.camEpochs(), 8, 0.016, 1e-6, 1e-5, 0, 0.05, s.seed(),
-                new AugmentConfig(s.size(), 0.5, 1.0, 0.75, 4.0 / 3, 0.5, 0.4, 0.4, 0.4), 1.0);
-        console.println("== train-cam --fusion " + fusion + " (" + s.camEpochs() + " epochs) -> " + run);
+        CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed())
+                .scorePool(scorePool).build();
+        console.println("== train-cam --fusion " + fusion + " --score-pool " + scorePool + " (" + s.camEpochs() + " epochs) -> " + run);
         return new CamTrainer(console).train(data, "train", run, net, cfg, device, false);
     }
 
     private static SegTrainConfig segRecipe(Settings s, boolean gradientClip) {
-        return new SegTrainConfig(s.segEpochs(), 8, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, gradientClip, 1.2, s.size() / 4, s.seed(),
-                SegAugmentConfig.official(s.size()), 1.0);
+        return SegTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.segEpochs()).gradientClip(gradientClip)
+                .seed(s.seed()).build();
     }
 }

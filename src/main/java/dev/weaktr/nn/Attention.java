@@ -69,7 +69,7 @@ public final class Attention {
             q = RotaryEmbedding.apply(q, rope);
             k = RotaryEmbedding.apply(k, rope);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Ops.scalar(q, scale)); // not mul(float): see Ops.scalar
         NDArray attention = scores.softmax(-1);
         NDArray used = tap == null ? attention : tap.apply(attention);
         NDArray o = Dropout.apply(used, dropout, training).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);

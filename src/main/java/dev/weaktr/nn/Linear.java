@@ -12,6 +12,17 @@ public final class Linear {
         this.bias = withBias ? p.constant(name + ".bias", 0f, out) : null;
     }
 
+    /** PyTorch's default nn.Linear init (kaiming_uniform a=√5): weight and bias uniform in ±1/√in. */
+    public static Linear torchDefault(Parameters p, String name, int in, int out, boolean withBias) {
+        double bound = 1 / Math.sqrt(in);
+        return new Linear(p.uniform(name + ".weight", bound, out, in), withBias ? p.uniform(name + ".bias", bound, out) : null);
+    }
+
+    private Linear(NDArray weight, NDArray bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
     /** {@code [..., in] -> [..., out]}. */
     public NDArray forward(NDArray x) {
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();

@@ -123,6 +123,23 @@ public final class Parameters implements AutoCloseable {
         return register(name, v, shape);
     }
 
+    /**
+     * A non-trainable state tensor saved and loaded with the parameters (BatchNorm's running statistics,
+     * PyTorch's "buffers"); no gradient is recorded, so optimizers skip it.
+     */
+    public NDArray buffer(String name, float value, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        java.util.Arrays.fill(v, value);
+        NDArray t = register(name, v, shape);
+        t.setRequiresGradient(false);
+        return t;
+    }
+
+    /** The prefix this view registers names under ({@code ""} at the root). */
+    public String prefix() {
+        return prefix;
+    }
+
     private double gaussian() {
         return rng.nextGaussian();
     }

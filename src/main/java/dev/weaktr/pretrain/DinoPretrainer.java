@@ -122,7 +122,8 @@ public final class DinoPretrainer {
             Net student = new Net(new Parameters(manager, DataType.FLOAT32, cfg.seed()), cfg);
             Net teacher = new Net(new Parameters(manager, DataType.FLOAT32, cfg.seed(), false), cfg);
             copy(student.params, teacher.params); // the teacher starts as the student (Algorithm 1)
-            AdamW adam = new AdamW(student.params, 0.9, 0.999, 1e-8, cfg.weightDecay(), name -> decays(student.params, name));
+            AdamW adam = new AdamW(student.params, 0.9, 0.999, 1e-8, cfg.weightDecay(), name -> 1.0,
+                    name -> decays(student.params, name));
             DinoLoss loss = new DinoLoss(manager, cfg.head().outDim(), (float) cfg.studentTemp(), (float) cfg.centerMomentum());
             int startEpoch = 0;
             if (resume) {

@@ -69,7 +69,8 @@ public final class GradientClipping {
             }
         }
         NDArray lam = logits.getManager().create(lambda, new Shape(b, h, w)).toType(logits.getDataType(), false);
-        NDArray clipped = perPixel.sub(lam).minimum(0).add(lam); // eq. 12–13: min(L, λ), no gradient above λ
+        NDArray excess = perPixel.sub(lam);
+        NDArray clipped = excess.minimum(excess.zerosLike()).add(lam); // eq. 12–13: min(L, λ), no gradient above λ (zerosLike, not 0: see Ops.scalar)
         return new Result(clipped.mean(), g, true, valid == 0 ? 1.0 : kept / (double) valid);
     }
 

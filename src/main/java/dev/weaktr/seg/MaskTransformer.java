@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import dev.weaktr.nn.Block;
 import dev.weaktr.nn.LayerNorm;
 import dev.weaktr.nn.Linear;
+import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.SplittableRandom;
  * project patches and classes, L2-normalise both, masks = T̂·Q̂ᵀ, LayerNorm over the K classes.
  *
  * <p>Official code, not paper: eq. 8 divides T̂·Q̂ᵀ by √D; the code does not, and the LayerNorm over the
- * class axis that follows makes the two differ only through its epsilon. Parameter names: {@code decoder.*}.
+ * class axis that follows makes the two differ only through its epsilon. The L2 normalisation has PyTorch's
+ * {@code F.normalize} epsilon (the code has none; equal for every non-zero vector). Parameter names: {@code decoder.*}.
  */
 public final class MaskTransformer {
     private final Linear projDec;
@@ -74,8 +76,13 @@ public final class MaskTransformer {
         return m.transpose(0, 2, 1).reshape(b, numClasses, h, w);
     }
 
-    /** x / ‖x‖ along the last axis (no epsilon, as the official code). */
-    private static NDArray l2Normalise(NDArray x) {
-        return x.div(x.square().sum(new int[] {-1}, true).sqrt());
+    /**
+     * x / max(‖x‖, 1e-12) along the last axis: PyTorch's {@code F.normalize}. The official code divides by ‖x‖
+     * without an epsilon; both agree for every vector longer than 1e-12, and a zero vector gives 0 here instead
+     * of NaN (0/0) and a finite gradient. {@code norm}'s backward is 0 at a zero vector, where sqrt's is infinite.
+     */
+    static NDArray l2Normalise(NDArray x) {
+        NDArray norm = x.norm(new int[] {-1}, true);
+        return x.div(norm.maximum(Ops.scalar(norm, 1e-12)));
     }
 }

@@ -15,6 +15,7 @@ import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.NonFinite;
 import dev.weaktr.train.PolySchedule;
 import dev.weaktr.train.Progress;
 import dev.weaktr.train.Sgd;
@@ -78,7 +79,7 @@ public final class SegTrainer {
     }
 
     /** As {@link #train}, but returns after epoch {@code stopAfter} (as a killed run would, minus the kill). */
-    Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig cfg,
+    Result train(Path dataRoot, String split, Path seeds, Path run, SegmenterConfig net, SegTrainConfig requested,
             Init init, Device device, boolean resume, int stopAfter) {
         if (init.pretrained() != null && init.camRun() != null) {
             throw new WeaktrException("give either --pretrained or --init-from, not both");
@@ -90,10 +91,8 @@ public final class SegTrainer {
                     + "the Segmenter is built for " + net.numClasses());
         }
         checkSeeds(data, seeds);
+        SegTrainConfig cfg = Batches.capBatch(requested, requested.batch(), data.size(), split, console, requested::withBatchCappedTo);
         int steps = data.size() / cfg.batch();
-        if (steps == 0) {
-            throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + data.size() + " images of split '" + split + "'");
-        }
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
                 split, seeds.toAbsolutePath().toString(), init.describe(),
                 net.normalization().mean(), net.normalization().std());
@@ -130,9 +129,11 @@ public final class SegTrainer {
             dev.weaktr.train.Validation.Scorer<Segmenter> val = validation == null ? null : validation.scorer();
             dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
             double[] last = {Double.NaN, Double.NaN};
+            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
             for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
                 long epochStart = System.nanoTime();
-                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log, progress);
+                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log,
+                        progress, guard);
                 Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("epoch", epoch + 1);
@@ -186,28 +187,37 @@ public final class SegTrainer {
     /** Returns {mean loss, mean kept fraction} of the epoch. */
     private double[] runEpoch(Parameters params, Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
             SegAugmentation aug, SegTrainConfig cfg, int epoch, int steps, PolySchedule schedule, NDManager manager,
-            ExecutorService loader, JsonLog log, Progress progress) {
+            ExecutorService loader, JsonLog log, Progress progress, NonFinite.Guard guard) {
         SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
         Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + epoch)); // decoder dropout (libtorch RNG)
         List<String> order = Batches.shuffled(data.ids(), rng);
         SplittableRandom dropPath = rng.split();
         double lossSum = 0, keptSum = 0;
-        int consecutiveSkips = 0;
+        int passed = 0;
         for (int s = 0; s < steps; s++) {
             Batch batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
             double lr = schedule.lrAt(sgd.step());
             GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
             double norm = Double.isFinite(r.meanLoss()) ? params.gradientNorm() : Double.NaN;
             if (!Double.isFinite(norm)) { // skipped, as AMP's GradScaler would
+                NonFinite.Event event = new NonFinite.Event(sgd.step() + 1, Double.isFinite(r.meanLoss())
+                        ? NonFinite.gradients(params.nonFiniteGradients(), params.all().size())
+                        : firstActivation(model, batch, cfg.augment().crop(), manager));
                 params.zeroGradients();
-                if (++consecutiveSkips >= 10) {
-                    throw new WeaktrException("retraining diverged: 10 steps in a row had a non-finite loss or gradient"
-                            + " (non-finite weights: " + params.nonFiniteValues() + ", gradients: "
-                            + params.nonFiniteGradients() + "); lower --lr");
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("step", event.step());
+                rec.put("skipped", true);
+                rec.put("non_finite", event.tensor());
+                log.append(rec);
+                if (guard.skip(event)) {
+                    throw new WeaktrException("retraining diverged: " + guard.inARow() + " steps in a row had a non-finite "
+                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
+                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                 }
                 continue;
             }
-            consecutiveSkips = 0;
+            guard.passed();
+            passed++;
             if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
                 params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
             }
@@ -222,9 +232,23 @@ public final class SegTrainer {
             rec.put("kept", r.keptFraction());
             rec.put("grad_norm", norm);
             log.append(rec);
-            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / (s + 1), lr);
+            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / passed, lr);
         }
-        return new double[] {lossSum / steps, keptSum / steps};
+        return passed == 0 ? new double[] {Double.NaN, Double.NaN} // every step skipped
+                : new double[] {lossSum / passed, keptSum / passed};
+    }
+
+    /** Non-finite steps tolerated in a row before training stops with an error. */
+    static final int MAX_CONSECUTIVE_SKIPS = 10;
+
+    /** Re-runs the forward of a step whose loss was not finite and names the first non-finite activation. */
+    private static String firstActivation(Segmenter model, Batch batch, int crop, NDManager manager) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(batch.images(), new Shape(batch.size(), 3, crop, crop));
+            String name = model.probe(x).firstActivation();
+            return name != null ? name : "loss (cross-entropy of finite logits)";
+        }
     }
 
     private static GradientClipping.Result step(Segmenter model, GradientClipping loss, Batch batch, int crop,

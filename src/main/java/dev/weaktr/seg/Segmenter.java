@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.weaktr.nn.BilinearResize;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.nn.VisionTransformer;
+import dev.weaktr.train.NonFinite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -53,6 +54,28 @@ public final class Segmenter {
             out.add(ph == h && pw == w ? up : up.get(":, :, :{}, :{}", h, w));
         }
         return out;
+    }
+
+    /**
+     * The forward's named tensors in order (input, each encoder block's attention scores and output feature, the
+     * encoder tokens, each decoder block's masks), without drop path or dropout, for locating the first
+     * non-finite activation of a diverged step.
+     */
+    public NonFinite.Probe probe(NDArray images) {
+        NonFinite.Probe probe = new NonFinite.Probe().add("input", images);
+        NDArray x = padToMultiple(images, config.encoder().patch());
+        VisionTransformer.Output enc = encoder.forward(x, null, null);
+        for (int i = 0; i < enc.layers().size(); i++) {
+            probe.add("encoder.blocks." + i + ".attn.scores", enc.layers().get(i).scores());
+            probe.add("encoder.blocks." + i + ".attn", enc.layers().get(i).feature());
+        }
+        NDArray tokens = encoder.norm(enc.tokens());
+        probe.add("encoder.norm", tokens);
+        List<NDArray> masks = decoder.forward(tokens.get(":, 1:, :"), enc.gridH(), enc.gridW(), null, true);
+        for (int i = 0; i < masks.size(); i++) {
+            probe.add("decoder.masks." + i, masks.get(i));
+        }
+        return probe;
     }
 
     /** Zero padding at the bottom and right up to a multiple of {@code patch}. */

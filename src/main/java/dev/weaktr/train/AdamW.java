@@ -20,6 +20,7 @@ public final class AdamW implements Optimizer {
     private final java.util.function.Predicate<String> decays;
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
+    private final java.util.function.ToDoubleFunction<String> lrScale;
     private long step;
 
     public AdamW(Parameters params, double weightDecay) {
@@ -27,18 +28,28 @@ public final class AdamW implements Optimizer {
     }
 
     public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay) {
-        this(params, beta1, beta2, eps, weightDecay, name -> true);
+        this(params, beta1, beta2, eps, weightDecay, name -> 1.0);
+    }
+
+    /**
+     * Parameter groups as a learning-rate multiplier per parameter name (PyTorch param groups with
+     * {@code lr = base·scale}; scale 0 freezes a tensor: neither the update nor the decay moves it).
+     */
+    public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
+            java.util.function.ToDoubleFunction<String> lrScale) {
+        this(params, beta1, beta2, eps, weightDecay, lrScale, name -> true);
     }
 
     /** @param decays which parameters weight decay applies to (DINO: not to biases and norms) */
     public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
-            java.util.function.Predicate<String> decays) {
+            java.util.function.ToDoubleFunction<String> lrScale, java.util.function.Predicate<String> decays) {
         this.decays = decays;
         this.params = params;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        this.lrScale = lrScale;
         for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
             expAvg.put(e.getKey(), e.getValue().zerosLike());
             expAvgSq.put(e.getKey(), e.getValue().zerosLike());
@@ -54,8 +65,8 @@ public final class AdamW implements Optimizer {
         return step;
     }
 
-    /** One update with learning rate {@code lr}, then the gradients are zeroed. */
-    public void update(double lr) {
+    /** One update with learning rate {@code baseLr} (times each tensor's group scale), then the gradients are zeroed. */
+    public void update(double baseLr) {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
@@ -64,11 +75,12 @@ public final class AdamW implements Optimizer {
             for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
                 NDArray p = e.getValue();
                 if (!p.hasGradient()) {
-                    continue; // a fixed tensor (Parameters.fixedNormal), not learned
+                    continue; // a fixed tensor (Parameters.fixedNormal) or a buffer (Parameters.buffer), not learned
                 }
                 NDArray g = p.getGradient();
                 NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());
+                double lr = baseLr * lrScale.applyAsDouble(e.getKey());
                 if (weightDecay != 0 && decays.test(e.getKey())) {
                     p.muli(1 - lr * weightDecay);
                 }

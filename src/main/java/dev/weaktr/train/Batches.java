@@ -1,5 +1,9 @@
 package dev.weaktr.train;
 
+import dev.weaktr.WeaktrException;
+import java.io.PrintStream;
+import java.util.function.IntFunction;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +27,25 @@ public final class Batches {
             Collections.swap(order, i, rng.nextInt(i + 1));
         }
         return order;
+    }
+
+    /**
+     * A batch larger than the split trains with the split's size (one step per epoch), said in one line and
+     * recorded by {@code cap}; a split of fewer than 2 images cannot train at all.
+     *
+     * @param cap the config with its batch set to the split's size and the requested batch noted
+     */
+    public static <C> C capBatch(C cfg, int batch, int images, String split, PrintStream console, IntFunction<C> cap) {
+        if (images < 2) {
+            throw new WeaktrException("split '" + split + "' has " + images + " image" + (images == 1 ? "" : "s")
+                    + "; training needs at least 2");
+        }
+        if (batch <= images) {
+            return cfg;
+        }
+        console.printf("note: --batch %d is larger than the %d images of split '%s': training with batch %d%n", batch,
+                images, split, images);
+        return cap.apply(images);
     }
 
     /** Daemon threads that decode and augment the next batch while the current one trains. */

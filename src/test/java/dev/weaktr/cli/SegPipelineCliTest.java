@@ -133,7 +133,7 @@ class SegPipelineCliTest {
     void retrainResumedAfterAnEpochEndsWhereAnUninterruptedRunEnds() {
         Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
         String[] common = {"retrain", "--data", data.toString(), "--seeds", seeds.toString(), "--model", "cpu-demo", "--crop", "64",
-            "--epochs", "2", "--batch", "4", "--lr", "0.01", "--seed", "3"};
+            "--recipe", "official", "--epochs", "2", "--batch", "4", "--lr", "0.01", "--seed", "3"};
         ok(concat(common, "--out", straight.toString()));
         // the same run, stopped after its first epoch by the test hook, then resumed from the CLI
         dev.weaktr.seg.SegTrainerAccess.trainOneEpochOfTwo(data, seeds, resumed);

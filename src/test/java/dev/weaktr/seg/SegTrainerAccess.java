@@ -10,8 +10,7 @@ public final class SegTrainerAccess {
     private SegTrainerAccess() {}
 
     public static void trainOneEpochOfTwo(Path data, Path seeds, Path run) {
-        SegTrainConfig cfg = new SegTrainConfig(2, 4, 0.01, 1e-5, 0.9, 0.9, 0, 0.1, true, 1.2, 16, 3,
-                SegAugmentConfig.official(64), 0);
+        SegTrainConfig cfg = SegTrainConfig.preset(dev.weaktr.train.Recipe.OFFICIAL, 64).epochs(2).lr(0.01).seed(3).build();
         new SegTrainer(new PrintStream(PrintStream.nullOutputStream())).train(data, "train", seeds, run,
                 SegmenterConfig.of(VitConfig.CPU_DEMO.withImageSize(64), 6), cfg, SegTrainer.Init.NONE, Device.cpu(), false, 1);
     }

@@ -1,0 +1,49 @@
+package dev.weaktr.afa;
+
+/**
+ * AFA's training recipe (configs/voc_attn_reg.yaml and scripts/dist_train_voc.py; peers.md §2.3), with the
+ * iteration thresholds scaled to the run's length: the official 20 000-iteration VOC run trains the classifier
+ * alone for 2 000 iterations ({@code cam_iters}), warms up for 1 500 and switches the segmentation label to the
+ * random-walk one after 6 000; a run of N iterations uses N·2000/20000, N·1500/20000 and N·6000/20000.
+ *
+ * @param iterations optimiser steps
+ * @param batch crops per step (official: 2 per GPU × 2 GPUs)
+ * @param crop square crop side; crop and 1.5·crop must be multiples of 16 (official launch script: 512)
+ * @param roundIterations steps between checkpoints (resume points)
+ * @param seed every random choice
+ */
+public record AfaTrainConfig(int iterations, int batch, int crop, int roundIterations, long seed, double lr,
+        double weightDecay, int warmupIterations, double warmupRatio, double power, int camIterations,
+        int switchIteration, double scaleMin, double scaleMax, int radius) {
+
+    /** The official recipe for a run of {@code iterations} steps. */
+    public static AfaTrainConfig official(int iterations, int batch, int crop, long seed) {
+        return new AfaTrainConfig(iterations, batch, crop, Math.max(1, Math.min(iterations, 500)), seed, 6e-5, 0.01,
+                scaled(iterations, 1500), 1e-6, 1.0, scaled(iterations, 2000), scaled(iterations, 6000), 0.5, 2.0, 8);
+    }
+
+    static int scaled(int iterations, int official) {
+        return (int) Math.round(iterations * (double) official / 20000);
+    }
+
+    public AfaTrainConfig withLr(double newLr) {
+        return new AfaTrainConfig(iterations, batch, crop, roundIterations, seed, newLr, weightDecay, warmupIterations,
+                warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius);
+    }
+
+    public AfaTrainConfig withRoundIterations(int r) {
+        return new AfaTrainConfig(iterations, batch, crop, r, seed, lr, weightDecay, warmupIterations, warmupRatio,
+                power, camIterations, switchIteration, scaleMin, scaleMax, radius);
+    }
+
+    /**
+     * The learning-rate factor of step t ({@code PolyWarmupAdamW}): linear warm-up from {@code warmupRatio}, then
+     * {@code (1 − t/T)^power} — not re-based after the warm-up (peers.md §2.7: the factor drops to ~0.925 at 1500).
+     */
+    public double lrFactor(long t) {
+        if (t < warmupIterations) {
+            return 1 - (1 - t / (double) warmupIterations) * (1 - warmupRatio);
+        }
+        return Math.pow(1 - t / (double) iterations, power);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.weaktr.cli;
+
+import dev.weaktr.WeaktrException;
+import dev.weaktr.afa.AfaTrainConfig;
+import dev.weaktr.afa.AfaTrainer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a method's network from image-level labels (--method afa); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--method", required = true, description = "afa")
+    String method;
+
+    @Option(names = "--data", required = true, description = "dataset root (PASCAL VOC layout)")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "run folder to write")
+    Path out;
+
+    @Option(names = "--split", defaultValue = "train", description = "Default: ${DEFAULT-VALUE}")
+    String split;
+
+    @Option(names = "--backbone", defaultValue = "mit-b1", description = "mit-b0 | mit-b1 | mit-b2 | cpu-demo. Default: ${DEFAULT-VALUE}")
+    String backbone;
+
+    @Option(names = "--pretrained", description = "MiT ImageNet weights (SegFormer's mit_b*.pth layout; safetensors or .pth)")
+    Path pretrained;
+
+    @Option(names = "--iters", defaultValue = "20000", description = "iterations; cam_iters, warm-up and the label switch scale with it (official 2000/1500/6000 of 20000). Default: ${DEFAULT-VALUE}")
+    int iters;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}")
+    int batch;
+
+    @Option(names = "--crop", defaultValue = "512", description = "square crop; it and 1.5x it must be multiples of 16. Default: ${DEFAULT-VALUE}")
+    int crop;
+
+    @Option(names = "--lr", defaultValue = "6e-5", description = "encoder lr (heads x10, encoder norms frozen). Default: ${DEFAULT-VALUE}")
+    double lr;
+
+    @Option(names = "--checkpoint-every", description = "iterations between checkpoints (resume points). Default: min(iters, 500)")
+    Integer every;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
+    boolean resume;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() {
+        if (!method.equals("afa")) {
+            throw new WeaktrException("--method " + method + ": 'train' knows afa; WeakTr's CAM network trains with 'weaktr train-cam'");
+        }
+        String mit = backbone.equals("cpu-demo") ? "mit-cpu-demo" : backbone;
+        AfaTrainConfig cfg = AfaTrainConfig.official(iters, batch, crop, seed).withLr(lr);
+        if (every != null) {
+            if (every < 1) {
+                throw new WeaktrException("--checkpoint-every must be at least 1");
+            }
+            cfg = cfg.withRoundIterations(every);
+        }
+        System.out.printf(Locale.ROOT, "train: afa, %s, %d iterations x batch %d, crop %d, lr %.3g (cls only to %d, "
+                + "warm-up %d, random-walk labels after %d), seed %d -> %s%n", mit, iters, batch, crop, lr,
+                cfg.camIterations(), cfg.warmupIterations(), cfg.switchIteration(), seed, out);
+        AfaTrainer.Result r = new AfaTrainer(System.out).train(data, split, out, mit, cfg, device.resolve(), resume, pretrained);
+        System.out.printf(Locale.ROOT, "done: %d iterations, last round %s, %.1f s -> %s%n", r.iterations(), r.last(),
+                r.seconds(), r.run());
+        return 0;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.weaktr.afa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.weaktr.data.Synth;
+import dev.weaktr.data.SynthConfig;
+import dev.weaktr.io.SafeTensors;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** AFA training on the shared loop: every term runs, and a resumed run ends bit-identical to an uninterrupted one. */
+class AfaTrainerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumedRunEqualsUninterruptedOne() throws Exception {
+        Path data = dir.resolve("data");
+        Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
+        // 4 iterations, a checkpoint every 2, classifier-only throughout (cam_iters 3): the loop's resume path
+        // (optimizer moments and step, BatchNorm buffers updated by the forward, per-round random streams).
+        // With every term on, two identical runs differ at float level (see the issue-14 report), so no exact check there.
+        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 2, 1e-6, 1.0, 3, 3, 0.5, 2.0, 8);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
+        new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), false, null, 1);
+        new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), true, null);
+        Map<String, float[]> a = SafeTensors.read(dir.resolve("a/checkpoint.safetensors")).tensors();
+        Map<String, float[]> b = SafeTensors.read(dir.resolve("b/checkpoint.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), k);
+        }
+        assertTrue(a.get("decoder.linear_fuse.bn.num_batches_tracked")[0] > 0, "BatchNorm statistics were updated");
+    }
+
+    @Test
+    void everyTermTrainsAndNormsStayFrozen() throws Exception {
+        Path data = dir.resolve("data");
+        Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
+        // classifier only at step 0, all terms from step 1, random-walk labels from step 2
+        AfaTrainConfig cfg = new AfaTrainConfig(3, 2, 64, 3, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8);
+        AfaTrainer.Result r = new AfaTrainer(new PrintStream(new ByteArrayOutputStream())).train(data, "train",
+                dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
+        assertTrue(Double.isFinite(r.last().get("loss_seg")) && Double.isFinite(r.last().get("loss_aff")), r.last().toString());
+        assertEquals(1, Files.readAllLines(dir.resolve("a/log.jsonl")).size());
+        assertEquals("afa", AfaRun.read(dir.resolve("a")).method());
+        Map<String, float[]> w = SafeTensors.read(dir.resolve("a/checkpoint.safetensors")).tensors();
+        for (float v : w.get("encoder.norm4.weight")) {
+            assertEquals(1f, v); // lr 0 for the encoder's norm layers (official param group 1)
+        }
+        float[] q = w.get("encoder.block4.1.attn.q.weight");
+        assertTrue(Double.isFinite(q[0]));
+    }
+}
