@@ -2,6 +2,7 @@ package dev.weaktr.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import dev.weaktr.nn.Linear;
+import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
 
 /**
@@ -47,7 +48,8 @@ public final class DinoHead {
 
     /** x / max(‖x‖₂, 1e-12) along the last axis. */
     static NDArray normalize(NDArray x) {
-        return x.div(x.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f));
+        NDArray norm = x.square().sum(new int[] {-1}, true).sqrt();
+        return x.div(norm.maximum(Ops.scalar(norm, 1e-12))); // libtorch scalar: see Ops.scalar
     }
 
     private static NDArray rowNorm(NDArray v) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.weaktr.nn.Ops;
 
 /**
  * DINO's self-distillation loss (Caron et al. 2021, eq. 1–2 and Algorithm 1): the teacher's output on each of the
@@ -44,7 +45,8 @@ public final class DinoLoss {
      * @return the scalar loss (differentiable w.r.t. {@code student}); the centre is not yet updated
      */
     public NDArray compute(NDArray student, NDArray teacher, int views, float teacherTemp) {
-        NDList s = student.div(studentTemp).logSoftmax(-1).split(views, 0);
+        // scalars from libtorch: autograd keeps div's operand, and a Java-number operand may be freed before backward
+        NDList s = student.div(Ops.scalar(student, studentTemp)).logSoftmax(-1).split(views, 0);
         NDList t = teacher.sub(center).div(teacherTemp).softmax(-1).stopGradient().split(2, 0);
         NDArray total = null;
         int terms = 0;
@@ -58,7 +60,7 @@ public final class DinoLoss {
                 terms++;
             }
         }
-        return total.div(terms);
+        return total.div(Ops.scalar(total, terms));
     }
 
     /** c ← m·c + (1 − m)·mean over the batch of the teacher outputs (eq. 4). */
