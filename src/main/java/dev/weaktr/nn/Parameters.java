@@ -153,7 +153,13 @@ public final class Parameters implements AutoCloseable {
         if (tensors.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter " + name);
         }
-        NDArray t = manager.create(values, new Shape(shape)).toType(dataType, false);
+        NDArray t;
+        try (NDArray src = manager.create(values, new Shape(shape))) {
+            // a copy in libtorch's memory (64-byte aligned, reference-counted by the graph), not a view of a Java buffer:
+            // with Java-backed weights, identical AFA runs differed whenever GCs moved the buffers (MKL picks its
+            // kernel by alignment) and some steps turned non-finite
+            t = src.duplicate().toType(dataType, false);
+        }
         t.setName(name);
         if (trainable && learned) {
             t.setRequiresGradient(true);
