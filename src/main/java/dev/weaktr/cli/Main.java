@@ -1,6 +1,7 @@
 package dev.weaktr.cli;
 
 import dev.weaktr.WeaktrException;
+import dev.weaktr.io.Manifests;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ public final class Main {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         CommandLine cli = commandLine();
+        Manifests.recordCommand(args);
         return cli.execute(args);
     }
 

@@ -1,22 +1,51 @@
 package dev.weaktr.io;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.weaktr.WeaktrException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Run manifests ({@code run.json}): JSON records with a {@code format} field naming what folder they describe. */
+/**
+ * Run manifests ({@code run.json}): JSON records with a {@code format} field naming what folder they describe,
+ * plus the {@code command} line that made them when they were written from the CLI (provenance: a reader can
+ * rerun it). Fields a record does not know (such as {@code command}, or ones a newer version adds) are ignored
+ * on reading.
+ */
 public final class Manifests {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static volatile String command;
 
     private Manifests() {}
 
+    /** Records the command line of this invocation ({@code weaktr ARGS...}) for the manifests it writes. */
+    public static void recordCommand(String... args) {
+        StringBuilder line = new StringBuilder("weaktr");
+        for (String a : args) {
+            line.append(' ').append(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        }
+        command = line.toString();
+    }
+
+    /** Forgets the recorded command line (the Java API writes manifests without one). */
+    public static void clearCommand() {
+        command = null;
+    }
+
     public static void write(Path file, Object manifest) {
         try {
-            AtomicFiles.writeString(file, JSON.writeValueAsString(manifest) + "\n");
+            ObjectNode tree = JSON.valueToTree(manifest);
+            String cmd = command;
+            if (cmd != null && !tree.has("command")) {
+                tree.put("command", cmd);
+            }
+            AtomicFiles.writeString(file, JSON.writeValueAsString(tree) + "\n");
         } catch (IOException e) {
             throw new WeaktrException("cannot write " + file + ": " + e.getMessage(), e);
         }
