@@ -53,8 +53,9 @@ public final class Conv2d {
      * count must be padded to the kernel's block (Conv2dTest: a 2×2 stride-2 conv, batch 2, 6×8 input, errors up
      * to 0.48 with 40 or 24 channels, 1.0 for 48 channels in channels-last layout; 32 and 64 exact). Not the
      * freed-scalar bug of {@link Ops#scalar}: no autograd, deterministic, the same with libtorch-owned copies of the
-     * inputs. The same numbers are right in torch 1.13 (oneDNN 2.6.3, same kernels, oneDNN on or off), in the direct
-     * sum, and in libtorch 2.5.1 itself under {@code ONEDNN_MAX_CPU_ISA=AVX2}; DJL exposes no switch for oneDNN.
+     * inputs. The same numbers are right in torch 1.13 (oneDNN 2.6.3, same kernels, oneDNN on or off), in torch 2.13
+     * (oneDNN 3.12), in the direct sum, and in libtorch 2.5.1 itself under {@code ONEDNN_MAX_CPU_ISA=AVX2}; DJL exposes
+     * no switch for oneDNN.
      * Measured on AMD EPYC with AVX-512 (bf16); other CPUs may be unaffected, the workaround is right on all.
      */
     public NDArray forward(NDArray x) {

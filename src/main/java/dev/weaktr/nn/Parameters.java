@@ -155,9 +155,9 @@ public final class Parameters implements AutoCloseable {
         }
         NDArray t;
         try (NDArray src = manager.create(values, new Shape(shape))) {
-            // a copy in libtorch's memory (64-byte aligned, reference-counted by the graph), not a view of a Java buffer:
-            // with Java-backed weights, identical AFA runs differed whenever GCs moved the buffers (MKL picks its
-            // kernel by alignment) and some steps turned non-finite
+            // a copy in libtorch's memory (64-byte aligned, owned by libtorch), not a view of a Java direct buffer:
+            // with Java-backed weights, identical AFA runs under frequent GCs were not bit-identical and some steps
+            // turned non-finite; with libtorch-owned weights they are (the exact mechanism is not pinned down)
             t = src.duplicate().toType(dataType, false);
         }
         t.setName(name);

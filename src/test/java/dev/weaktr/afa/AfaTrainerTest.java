@@ -29,7 +29,7 @@ class AfaTrainerTest {
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
         // 4 iterations, a checkpoint every 2, classifier-only throughout (cam_iters 3): the loop's resume path
         // (optimizer moments and step, BatchNorm buffers updated by the forward, per-round random streams).
-        // With every term on, two identical runs differ at float level (see the issue-14 report), so no exact check there.
+        // With every term on: everyTermIsReproducibleResumableAndIndependentOfTheGarbageCollector.
         AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 2, 1e-6, 1.0, 3, 3, 0.5, 2.0, 8);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
