@@ -3,6 +3,7 @@ package dev.weaktr.afa;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.weaktr.nn.Ops;
 
 /** AFA's loss terms (rulixiang/afa {@code utils/losses.py}, {@code scripts/dist_train_voc.py}). */
 public final class AfaLoss {
@@ -30,9 +31,18 @@ public final class AfaLoss {
         }
         NDArray p = m.create(pos, affinity.getShape());
         NDArray n = m.create(neg, affinity.getShape());
-        NDArray posLoss = p.mul(affinity.neg().add(1)).sum().div((float) (np + 1));
-        NDArray negLoss = n.mul(affinity).sum().div((float) (nn + 1));
-        return posLoss.add(negLoss).mul(0.5f);
+        // divisors and weights as libtorch tensors, not Java numbers: see Ops.scalar
+        NDArray posLoss = p.mul(affinity.neg().add(1)).sum().div(Ops.scalar(affinity, np + 1));
+        NDArray negLoss = n.mul(affinity).sum().div(Ops.scalar(affinity, nn + 1));
+        return posLoss.add(negLoss).mul(Ops.scalar(affinity, 0.5));
+    }
+
+    /**
+     * The total loss (paper eq. 11 with the official code's weights): {@code L_cls + 0.1·L_seg + 0.1·L_aff}.
+     * The weights are libtorch tensors, not Java numbers (see {@code Ops.scalar}).
+     */
+    public static NDArray total(NDArray cls, NDArray seg, NDArray aff) {
+        return cls.add(seg.mul(Ops.scalar(seg, 0.1))).add(aff.mul(Ops.scalar(aff, 0.1)));
     }
 
     /**
@@ -70,8 +80,8 @@ public final class AfaLoss {
         NDArray logp = logits.logSoftmax(1);
         Shape s = logits.getShape();
         NDArray zero = m.create(0f);
-        NDArray bgLoss = nb == 0 ? zero : m.create(bg, s).mul(logp).sum().neg().div((float) nb);
-        NDArray fgLoss = nf == 0 ? zero : m.create(fg, s).mul(logp).sum().neg().div((float) nf);
-        return bgLoss.add(fgLoss).mul(0.5f);
+        NDArray bgLoss = nb == 0 ? zero : m.create(bg, s).mul(logp).sum().neg().div(Ops.scalar(logp, nb));
+        NDArray fgLoss = nf == 0 ? zero : m.create(fg, s).mul(logp).sum().neg().div(Ops.scalar(logp, nf));
+        return bgLoss.add(fgLoss).mul(Ops.scalar(logp, 0.5)); // not mul(float): see Ops.scalar
     }
 }

@@ -40,9 +40,16 @@ import java.util.SplittableRandom;
 public final class AfaTrainer {
     static final double[] CAM_SCALES = {1.0, 0.5, 1.5};
     private final PrintStream console;
+    private Runnable beforeBackward = () -> {};
 
     public AfaTrainer(PrintStream console) {
         this.console = console;
+    }
+
+    /** Runs {@code hook} in every step between the forward pass and the backward pass (tests force a GC there). */
+    AfaTrainer beforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
+        return this;
     }
 
     /** What a finished run reports. */
@@ -101,7 +108,7 @@ public final class AfaTrainer {
             // PolyWarmupAdamW: the factor of its own global_step, i.e. of the updates done
             TrainingLoop.Config loop = new TrainingLoop.Config(rounds, round, "iterations",
                     (r, updates) -> cfg.lr() * cfg.lrFactor(updates), 0, cfg.seed(), false);
-            Step step = new Step(model, data, cfg, manager);
+            Step step = new Step(model, data, cfg, manager, beforeBackward);
             Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, adam, loop, step, stopAfterRounds);
             return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9);
         }
@@ -113,13 +120,15 @@ public final class AfaTrainer {
         private final VocDataset data;
         private final AfaTrainConfig cfg;
         private final NDManager manager;
+        private final Runnable beforeBackward;
         private List<String> order;
 
-        Step(AfaNet model, VocDataset data, AfaTrainConfig cfg, NDManager manager) {
+        Step(AfaNet model, VocDataset data, AfaTrainConfig cfg, NDManager manager, Runnable beforeBackward) {
             this.model = model;
             this.data = data;
             this.cfg = cfg;
             this.manager = manager;
+            this.beforeBackward = beforeBackward;
         }
 
         @Override
@@ -183,7 +192,7 @@ public final class AfaTrainer {
                     if (allTerms) {
                         NDArray seg = AfaLoss.balancedCrossEntropy(BilinearResize.resize(out.seg(), s, s), segLabels);
                         NDArray aff = AfaLoss.affinity(out.affinity(), affLabels);
-                        total = cls.add(seg.mul(0.1f)).add(aff.mul(0.1f)); // paper eq. 11 with the code's weights
+                        total = AfaLoss.total(cls, seg, aff);
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());
                         terms.put("loss_seg", (double) seg.getFloat());
@@ -192,6 +201,7 @@ public final class AfaTrainer {
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());
                     }
+                    beforeBackward.run();
                     gc.backward(total);
                 }
                 return terms;

@@ -5,6 +5,7 @@ import dev.weaktr.nn.Conv2d;
 import dev.weaktr.nn.DropPath;
 import dev.weaktr.nn.LayerNorm;
 import dev.weaktr.nn.Linear;
+import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.weights.LoadReport;
 import java.nio.file.Path;
@@ -200,7 +201,7 @@ public final class MixVisionTransformer implements Backbone {
             NDArray key = kvOut.get(0);
             NDArray value = kvOut.get(1);
             NDArray logits = query.matMul(key.transpose(0, 1, 3, 2)); // [B, H, N, Nkv], unscaled
-            NDArray attention = logits.mul(scale).softmax(-1);
+            NDArray attention = logits.mul(Ops.scalar(logits, scale)).softmax(-1); // not mul(float): see Ops.scalar
             NDArray out = attention.matMul(value).transpose(0, 2, 1, 3).reshape(b, n, c);
             return new Output(proj.forward(out), logits);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.Attention;
+import dev.weaktr.nn.Ops;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.nn.VisionTransformer;
 import dev.weaktr.nn.VitConfig;
@@ -69,7 +70,7 @@ public final class VitBackbone implements Backbone {
         NDArray map = patches.transpose(0, 2, 1).reshape(b, d, o.gridH(), o.gridW());
         List<NDArray> logits = new ArrayList<>(o.layers().size());
         for (Attention.Output a : o.layers()) {
-            logits.add(a.scores().div(scale));
+            logits.add(a.scores().div(Ops.scalar(a.scores(), scale))); // not div(float): see Ops.scalar
         }
         return new Features(List.of(map), logits);
     }

@@ -18,13 +18,12 @@ import dev.weaktr.train.AdamW;
 import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.CosineSchedule;
-import dev.weaktr.train.JsonLog;
+import dev.weaktr.train.EpochValidation;
 import dev.weaktr.train.NonFinite;
-import dev.weaktr.train.Progress;
+import dev.weaktr.train.TrainingLoop;
 import dev.weaktr.weights.PretrainedInit;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ public final class CamTrainer {
         CamRun manifest = new CamRun(CamRun.FORMAT, Version.VERSION, net, data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),
                 pretrained == null ? null : pretrained.file().toAbsolutePath().toString());
-        Path ckpt = Checkpoint.forRun(run, resume);
+        Checkpoint.forRun(run, resume); // refuse a missing or an existing checkpoint before writing run.json
         if (resume) {
             checkResumable(run, manifest);
         }
@@ -101,57 +100,16 @@ public final class CamTrainer {
             if (weights != null) {
                 console.println(PretrainedInit.apply(weights, params, pretrained.strict()).summary());
             }
-            int startEpoch = 0;
-            if (resume) {
-                startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, adam).get("epoch"));
-                console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
-            }
             CosineSchedule schedule = new CosineSchedule(cfg.effectiveLr(), cfg.warmupLr(), cfg.minLr(),
                     cfg.warmupEpochs(), cfg.epochs());
-            Progress progress = new Progress(console, (long) stepsPerEpoch * cfg.epochs(), (long) stepsPerEpoch * startEpoch);
-            JsonLog log = new JsonLog(run.resolve("log.jsonl"));
-            Augmentation augmentation = new Augmentation(cfg.augment());
-            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
-            dev.weaktr.train.Validation.Scorer<WeakTrCamNet> val = validation == null ? null : validation.scorer();
-            dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
-            double lastLoss = Double.NaN;
-            List<Double> stepTimes = new ArrayList<>();
-            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
-                double lr = schedule.lrForEpoch(epoch);
-                EpochStats stats = runEpoch(params, model, adam, data, augmentation, cfg, epoch, lr, stepsPerEpoch,
-                        manager, loader, progress, guard);
-                lastLoss = stats.mean(0);
-                stepTimes.addAll(stats.stepSeconds);
-                Checkpoint.save(ckpt, params, adam, epoch + 1, Map.of("task", "cam", "fusion", net.fusion()));
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("epoch", epoch + 1);
-                rec.put("step", adam.step());
-                rec.put("lr", lr);
-                rec.put("loss", stats.mean(0));
-                rec.put("loss_cls", stats.mean(1));
-                rec.put("loss_coarse", stats.mean(2));
-                rec.put("loss_fine", stats.mean(3));
-                rec.put("skipped_steps", stats.skipped);
-                if (stats.lastSkipReason != null) {
-                    rec.put("last_skip", stats.lastSkipReason);
-                }
-                rec.put("seconds", stats.seconds);
-                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
-                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
-                    boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(),
-                            Map.of("task", "cam", "fusion", net.fusion(), "val_split", val.split()));
-                    rec.put(s.metric(), s.value());
-                    if (!Double.isNaN(s.threshold())) {
-                        rec.put("val_threshold", s.threshold());
-                    }
-                    rec.put("val_images", s.images());
-                    rec.put("best_epoch", best.bestEpoch());
-                    console.printf(java.util.Locale.ROOT, "epoch %d: %s %.2f on %s (%d images)%s%n", epoch + 1, s.metric(),
-                            s.value(), val.split(), s.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
-                }
-                log.append(rec);
-            }
-            return new Result(run, cfg.epochs(), lastLoss, (System.nanoTime() - t0) / 1e9, Batches.median(stepTimes));
+            TrainingLoop.Config loopCfg = new TrainingLoop.Config(cfg.epochs(), stepsPerEpoch, "epoch",
+                    (epoch, updates) -> schedule.lrForEpoch(epoch), cfg.maxGradNorm(), cfg.seed(), false);
+            EpochValidation<WeakTrCamNet> val = EpochValidation.of(validation, run, resume, console);
+            Steps steps = new Steps(model, params, data, new Augmentation(cfg.augment()), cfg, manager, loader, val);
+            TrainingLoop loop = new TrainingLoop(console);
+            Map<String, Double> last = loop.run(run, resume, params, adam, loopCfg, steps);
+            return new Result(run, cfg.epochs(), last.getOrDefault("loss", Double.NaN), (System.nanoTime() - t0) / 1e9,
+                    loop.medianStepSeconds());
         } finally {
             loader.shutdownNow();
         }
@@ -169,71 +127,74 @@ public final class CamTrainer {
         }
     }
 
-    /** Running sums of the loss terms of one epoch. */
-    private static final class EpochStats {
-        final double[] sums = new double[4];
-        int steps;
-        int skipped;
-        String lastSkipReason;
-        double seconds;
-        final List<Double> stepSeconds = new ArrayList<>();
-
-        double mean(int i) {
-            return steps == 0 ? Double.NaN : sums[i] / steps; // NaN: every step of the epoch was skipped
-        }
-    }
-
     /** One prepared mini-batch: images [B, 3, S, S] and targets [B, C], as flat arrays. */
     private record Batch(float[] images, float[] targets, int size) {}
 
-    /** Non-finite steps tolerated in a row before training stops with an error. */
-    static final int MAX_CONSECUTIVE_SKIPS = 10;
+    /**
+     * WeakTr's CAM phase plugged into the loop: per epoch the shuffled ids and the drop-path stream (drawn in that
+     * order from the epoch stream, then per-image augmentation streams as each batch is prepared); per step the
+     * three losses of {@link CamLoss}; after an epoch, validation and the best checkpoint when due.
+     */
+    private static final class Steps implements TrainingLoop.Method {
+        private final WeakTrCamNet model;
+        private final Parameters params;
+        private final VocDataset data;
+        private final Augmentation augmentation;
+        private final CamTrainConfig cfg;
+        private final NDManager manager;
+        private final ExecutorService loader;
+        private final EpochValidation<WeakTrCamNet> val;
+        private List<String> order;
+        private SplittableRandom dropPath;
+        private Batch batch;
 
-    private EpochStats runEpoch(Parameters params, WeakTrCamNet model, AdamW adam, VocDataset data, Augmentation aug,
-            CamTrainConfig cfg, int epoch, double lr, int steps, NDManager manager, ExecutorService loader,
-            Progress progress, NonFinite.Guard guard) {
-        SplittableRandom epochRng = Batches.epochStream(cfg.seed(), epoch);
-        List<String> order = Batches.shuffled(data.ids(), epochRng);
-        SplittableRandom dropPathRng = epochRng.split();
-        EpochStats stats = new EpochStats();
-        long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-            long ts = System.nanoTime();
-            Batch batch = prepare(data, aug, order, s * cfg.batch(), cfg.batch(), epochRng, loader);
-            double[] terms = trainStep(model, batch, cfg.augment().size(), manager, dropPathRng, cfg.scorePool());
-            List<String> badGradients = Double.isFinite(terms[0]) ? params.nonFiniteGradients() : List.of("(loss)");
-            if (!badGradients.isEmpty()) {
-                // as the official AMP GradScaler does: a step with a non-finite loss or gradient is skipped
-                NonFinite.Event event = new NonFinite.Event(adam.step() + 1, Double.isFinite(terms[0])
-                        ? NonFinite.gradients(badGradients, params.all().size())
-                        : firstActivation(model, batch, cfg.augment().size(), manager, terms));
-                params.zeroGradients();
-                stats.skipped++;
-                stats.lastSkipReason = event.toString();
-                if (guard.skip(event)) {
-                    throw new WeaktrException("training diverged: " + guard.inARow() + " steps in a row had a non-finite "
-                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
-                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
-                }
-                continue;
-            }
-            guard.passed();
-            if (cfg.maxGradNorm() > 0) {
-                double norm = params.gradientNorm();
-                if (norm > cfg.maxGradNorm()) {
-                    params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
-                }
-            }
-            adam.update(lr);
-            for (int i = 0; i < 4; i++) {
-                stats.sums[i] += terms[i];
-            }
-            stats.steps++;
-            stats.stepSeconds.add((System.nanoTime() - ts) / 1e9);
-            progress.step(epoch, cfg.epochs(), s + 1, steps, stats.mean(0), lr);
+        Steps(WeakTrCamNet model, Parameters params, VocDataset data, Augmentation augmentation, CamTrainConfig cfg,
+                NDManager manager, ExecutorService loader, EpochValidation<WeakTrCamNet> val) {
+            this.model = model;
+            this.params = params;
+            this.data = data;
+            this.augmentation = augmentation;
+            this.cfg = cfg;
+            this.manager = manager;
+            this.loader = loader;
+            this.val = val;
         }
-        stats.seconds = (System.nanoTime() - t0) / 1e9;
-        return stats;
+
+        @Override
+        public void startRound(int epoch, SplittableRandom epochRng) {
+            order = Batches.shuffled(data.ids(), epochRng);
+            dropPath = epochRng.split();
+        }
+
+        @Override
+        public Map<String, Double> step(long step, int s, SplittableRandom epochRng) {
+            batch = prepare(data, augmentation, order, s * cfg.batch(), cfg.batch(), epochRng, loader);
+            double[] t = trainStep(model, batch, cfg.augment().size(), manager, dropPath, cfg.scorePool());
+            Map<String, Double> terms = new LinkedHashMap<>();
+            terms.put("loss", t[0]);
+            terms.put("loss_cls", t[1]);
+            terms.put("loss_coarse", t[2]);
+            terms.put("loss_fine", t[3]);
+            return terms;
+        }
+
+        @Override
+        public String nonFiniteActivation(Map<String, Double> terms) {
+            return firstActivation(model, batch, cfg.augment().size(), manager, new double[] {terms.get("loss"),
+                terms.get("loss_cls"), terms.get("loss_coarse"), terms.get("loss_fine")});
+        }
+
+        @Override
+        public Map<String, String> checkpointMeta() {
+            return Map.of("task", "cam", "fusion", model.config().fusion());
+        }
+
+        @Override
+        public void endRound(int epochsDone, Map<String, Object> rec) {
+            if (val != null) {
+                val.afterEpoch(epochsDone, cfg.epochs(), model, manager, params, checkpointMeta(), rec);
+            }
+        }
     }
 
     /** Forward, three losses, backward. Returns {total, cls, coarse, fine}. */

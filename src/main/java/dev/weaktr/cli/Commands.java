@@ -11,6 +11,8 @@ final class Commands {
                 new SynthCommand(),
                 new CocoImportCommand(),
                 new DatasetCommand(),
+                new CorpusCommand(),
+                new PretrainCommand(),
                 new TrainCamCommand(),
                 new TrainCommand(),
                 new CamsCommand(),
@@ -24,6 +26,7 @@ final class Commands {
                 new CrfCommand(),
                 new ImportCommand(),
                 new ExportCommand(),
+                new WeightsCommand(),
                 new DemoCommand(),
                 new BenchCommand(),
                 new CrfBenchCommand());

@@ -47,6 +47,10 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| CAM %s (train) | %.2f | patch-refined, best bg threshold %.2f; fused (inside eq. 6): %.2f at %.2f; trained in %.0f s |%n",
                     c.fusion(), c.refined(), c.refinedThreshold(), c.fused(), c.fusedThreshold(), c.trainSeconds());
         }
+        for (dev.weaktr.eval.Baselines.Score b : r.baselines()) {
+            System.out.printf(Locale.ROOT, "| baseline: %s (train) | %.2f | image-blind, same labels and sweep, threshold %.2f |%n",
+                    b.name(), b.mIoU(), b.threshold());
+        }
         System.out.printf(Locale.ROOT, "| seeds (train) | %.2f | %s CAMs at threshold %.2f |%n", r.seedMIoU(), r.seedSource(), r.seedThreshold());
         System.out.printf(Locale.ROOT, "| segmentation, naive decoder (val) | %.2f | plain mean CE |%n", r.segNaive());
         System.out.printf(Locale.ROOT, "| segmentation, gradient clipping decoder (val) | %.2f | last epoch kept %.1f %% of pixels |%n",

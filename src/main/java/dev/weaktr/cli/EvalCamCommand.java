@@ -38,6 +38,10 @@ final class EvalCamCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "CRF worker threads (0 = all cores). Default: ${DEFAULT-VALUE}")
     int threads;
 
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also score the image-blind baselines (centred Gaussian, colour saliency, all background) on the same images with the same sweep; --no-baselines skips them. Default: on")
+    boolean baselines;
+
     @Override
     public Integer call() {
         if (!(from >= 0 && to <= 1 && from <= to && step > 0)) {
@@ -51,6 +55,11 @@ final class EvalCamCommand implements Callable<Integer> {
         }
         CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
         System.out.print(table(r));
+        if (baselines) {
+            java.util.List<dev.weaktr.eval.Baselines.Score> b = dev.weaktr.eval.Baselines.evaluate(ds, from, to, step);
+            dev.weaktr.eval.Baselines.addToMetrics(cams.resolve("metrics.json"), b);
+            System.out.print(dev.weaktr.eval.Baselines.line(b));
+        }
         System.out.println("-> " + cams.resolve("metrics.json"));
         return 0;
     }

@@ -21,12 +21,23 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", required = true, description = "split to score")
     String split;
 
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also score the image-blind baselines (centred Gaussian, colour saliency, all background; given the image labels and their best threshold) on the same images; --no-baselines skips them. Default: on")
+    boolean baselines;
+
     @Override
     public Integer call() {
-        SegEvaluator.Result r = SegEvaluator.evaluate(pred, VocDataset.open(data, split));
+        VocDataset ds = VocDataset.open(data, split);
+        SegEvaluator.Result r = SegEvaluator.evaluate(pred, ds);
         SegEvaluator.writeMetrics(pred.resolve("metrics.json"), r);
         System.out.printf(Locale.ROOT, "images %d | mIoU %.2f | pixel accuracy %.2f%n", r.images(), r.mIoU(), r.pixelAccuracy());
         System.out.print(Tables.perClass(r.perClass()));
+        if (baselines) {
+            // generous to the baselines: they are given the image labels and their best threshold on these images
+            java.util.List<dev.weaktr.eval.Baselines.Score> b = dev.weaktr.eval.Baselines.evaluate(ds, 0.0, 1.0, 0.01);
+            dev.weaktr.eval.Baselines.addToMetrics(pred.resolve("metrics.json"), b);
+            System.out.print(dev.weaktr.eval.Baselines.line(b));
+        }
         System.out.println("-> " + pred.resolve("metrics.json"));
         return 0;
     }

@@ -141,7 +141,7 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s recipe, %s decoder, %d classes, crop %d, %d epochs x batch %d, "
                         + "lr %.2g, seed %d -> %s%n", vit.name(), preset.cliName(), decoder, classes, size, cfg.epochs(),
                 cfg.batch(), cfg.lr(), seed, out);
-        SegTrainer.Init init = new SegTrainer.Init(pretrained, strict, initFrom);
+        SegTrainer.Init init = new SegTrainer.Init(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict, initFrom);
         SegTrainer.Result r = new SegTrainer(System.out).validate(validation.segPlan(data, split, out)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), 100 * r.keptFraction(), r.seconds(), r.run());

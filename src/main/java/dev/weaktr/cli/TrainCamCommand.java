@@ -90,7 +90,7 @@ final class TrainCamCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
-    @Option(names = "--pretrained", description = "ImageNet DeiT/ViT weights to start from (timm names; safetensors or PyTorch .pth/.pt)")
+    @Option(names = "--pretrained", description = "weights to start from: a file (timm names; safetensors or PyTorch .pth/.pt), a name fetched by 'weaktr weights get', or builtin:cpu-demo")
     Path pretrained;
 
     @Option(names = "--strict", description = "with --pretrained: fail on any missing or unexpected backbone key (shape mismatches always fail)")
@@ -135,7 +135,7 @@ final class TrainCamCommand implements Callable<Integer> {
                 cfg.effectiveLr(), size, seed, out);
         CamTrainer.Result r = new CamTrainer(System.out).validate(validation.camPlan(data, split))
                 .train(data, split, out, net, cfg, device.resolve(), resume,
-                pretrained == null ? null : new CamTrainer.Pretrained(pretrained, strict));
+                pretrained == null ? null : new CamTrainer.Pretrained(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict));
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, %.1f s -> %s%n",
                 r.epochs(), r.lastLoss(), r.seconds(), r.run());
         return 0;

@@ -9,6 +9,7 @@ import dev.weaktr.cam.CamTrainer;
 import dev.weaktr.data.Synth;
 import dev.weaktr.data.SynthConfig;
 import dev.weaktr.data.VocDataset;
+import dev.weaktr.eval.Baselines;
 import dev.weaktr.eval.CamEvaluator;
 import dev.weaktr.eval.SegEvaluator;
 import dev.weaktr.nn.VitConfig;
@@ -50,7 +51,8 @@ public final class Demo {
 
     /** Everything the demo's table shows. */
     public record Report(List<CamRow> cams, double seedMIoU, double seedThreshold, String seedSource, double segNaive,
-            double segGradientClip, double keptFraction, Path picture, dev.weaktr.report.Report.Result report) {}
+            double segGradientClip, double keptFraction, Path picture, dev.weaktr.report.Report.Result report,
+            List<Baselines.Score> baselines) {}
 
     private static final double[] CAM_SCALES = {1.0, 1.2}; // the official VOC generation command's scales
 
@@ -68,6 +70,8 @@ public final class Demo {
                 + ": " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
         Synth.generate(SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), singleClass, data);
         VocDataset train = VocDataset.open(data, "train");
+        List<Baselines.Score> baselines = Baselines.evaluate(train, 0.0, 0.6, 0.01); // the bar every CAM row must clear
+        console.print(Baselines.line(baselines));
         List<CamRow> rows = new ArrayList<>();
         Path bestCams = null;
         double bestMIoU = -1, bestThreshold = 0;
@@ -82,6 +86,7 @@ public final class Demo {
                 CamPipeline.generate(run, data, "train", cams, CAM_SCALES, true, refine, device, console);
                 CamEvaluator.Result r = CamEvaluator.evaluate(cams, train, 0.0, 0.6, 0.01);
                 CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
+                Baselines.addToMetrics(cams.resolve("metrics.json"), baselines);
                 scores[refine ? 0 : 2] = r.mIoU();
                 scores[refine ? 1 : 3] = r.threshold();
                 if (fusion.equals("aaf") && r.mIoU() > bestMIoU) {
@@ -122,7 +127,7 @@ public final class Demo {
         DemoSheet.write(VocDataset.open(data, "val"), List.of(out.resolve("pred-naive").resolve("overlays"),
                 out.resolve("pred-gradient-clip").resolve("overlays")), 6, picture);
         dev.weaktr.report.Report.Result report = DemoReport.write(out, CAM_SCALES, device, console);
-        return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture, report);
+        return new Report(rows, seedMIoU, bestThreshold, bestSource, seg[0], seg[1], kept, picture, report, baselines);
     }
 
     /** @param scorePool gap (official) for the five-class data, topk for the single-class one (train-cam --score-pool) */

@@ -48,9 +48,15 @@ public final class Conv2d {
      * {@code [B, in, H, W] -> [B, out, H', W']} with H' = ⌊(H + 2·pad − k)/stride⌋ + 1.
      *
      * <p>Dense and depthwise convolutions are computed from k² strided slices of the zero-padded input (a matmul,
-     * resp. a weighted sum), not with libtorch's convolution: libtorch 2.5.1's CPU kernel returned wrong values
-     * for some shapes (measured: a 2×2 stride-2 conv, 40→40 channels, batch 2, 6×8 input: −7.450 where the
-     * direct sum gives −7.651; 32 or 64 channels were right), which broke parity with the official MiT.
+     * resp. a weighted sum), not with libtorch's convolution: libtorch 2.5.1's CPU convolution (oneDNN 3.5.3, the
+     * {@code jit:avx512_core} and {@code brg_conv_fwd:avx512_core} kernels) returns wrong values when the channel
+     * count must be padded to the kernel's block (Conv2dTest: a 2×2 stride-2 conv, batch 2, 6×8 input, errors up
+     * to 0.48 with 40 or 24 channels, 1.0 for 48 channels in channels-last layout; 32 and 64 exact). Not the
+     * freed-scalar bug of {@link Ops#scalar}: no autograd, deterministic, the same with libtorch-owned copies of the
+     * inputs. The same numbers are right in torch 1.13 (oneDNN 2.6.3, same kernels, oneDNN on or off), in torch 2.13
+     * (oneDNN 3.12), in the direct sum, and in libtorch 2.5.1 itself under {@code ONEDNN_MAX_CPU_ISA=AVX2}; DJL exposes
+     * no switch for oneDNN.
+     * Measured on AMD EPYC with AVX-512 (bf16); other CPUs may be unaffected, the workaround is right on all.
      */
     public NDArray forward(NDArray x) {
         long in = x.getShape().get(1);

@@ -153,7 +153,13 @@ public final class Parameters implements AutoCloseable {
         if (tensors.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter " + name);
         }
-        NDArray t = manager.create(values, new Shape(shape)).toType(dataType, false);
+        NDArray t;
+        try (NDArray src = manager.create(values, new Shape(shape))) {
+            // a copy in libtorch's memory (64-byte aligned, owned by libtorch), not a view of a Java direct buffer:
+            // with Java-backed weights, identical AFA runs under frequent GCs were not bit-identical and some steps
+            // turned non-finite; with libtorch-owned weights they are (the exact mechanism is not pinned down)
+            t = src.duplicate().toType(dataType, false);
+        }
         t.setName(name);
         if (trainable && learned) {
             t.setRequiresGradient(true);

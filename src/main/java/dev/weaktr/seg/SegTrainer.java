@@ -14,15 +14,13 @@ import dev.weaktr.io.LabelPng;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Batches;
 import dev.weaktr.train.Checkpoint;
-import dev.weaktr.train.JsonLog;
-import dev.weaktr.train.NonFinite;
+import dev.weaktr.train.EpochValidation;
 import dev.weaktr.train.PolySchedule;
-import dev.weaktr.train.Progress;
 import dev.weaktr.train.Sgd;
+import dev.weaktr.train.TrainingLoop;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +94,7 @@ public final class SegTrainer {
         SegRun manifest = new SegRun(SegRun.FORMAT, net, data.classes().names(), cfg, dataRoot.toAbsolutePath().toString(),
                 split, seeds.toAbsolutePath().toString(), init.describe(),
                 net.normalization().mean(), net.normalization().std());
-        Path ckpt = Checkpoint.forRun(run, resume);
+        Checkpoint.forRun(run, resume); // refuse a missing or an existing checkpoint before writing run.json
         if (resume) {
             SegRun previous = SegRun.read(run);
             if (!previous.net().equals(net) || !previous.train().equals(cfg)) {
@@ -112,47 +110,22 @@ public final class SegTrainer {
             Segmenter model = new Segmenter(params, net);
             Sgd sgd = new Sgd(params, cfg.momentum(), true, cfg.weightDecay(),
                     name -> name.startsWith("encoder.") ? cfg.encoderLrScale() : 1.0);
-            int startEpoch = 0;
-            if (resume) {
-                startEpoch = Integer.parseInt(Checkpoint.load(ckpt, params, sgd).get("epoch"));
-                console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
-            } else if (init.pretrained() != null) {
+            // a resumed run's weights come from its checkpoint (the loop loads it), not from the init
+            if (!resume && init.pretrained() != null) {
                 console.println(EncoderInit.fromPretrained(params, net, init.pretrained(), init.strict()).summary());
-            } else if (init.camRun() != null) {
+            } else if (!resume && init.camRun() != null) {
                 console.printf("encoder initialised from %s (%d tensors)%n", init.camRun(), EncoderInit.fromCamRun(params, init.camRun()));
             }
+            // per iteration, of the updates done: a skipped step does not advance the decay (as sgd.step() today)
             PolySchedule schedule = new PolySchedule(cfg.lr(), cfg.minLr(), cfg.power(), (long) steps * cfg.epochs());
-            GradientClipping loss = new GradientClipping(cfg.startValue(), cfg.clipPatch(), cfg.gradientClip());
-            SegAugmentation aug = new SegAugmentation(cfg.augment(), net.normalization());
-            JsonLog log = new JsonLog(run.resolve("log.jsonl"));
-            Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
-            dev.weaktr.train.Validation.Scorer<Segmenter> val = validation == null ? null : validation.scorer();
-            dev.weaktr.train.BestCheckpoint best = val == null ? null : dev.weaktr.train.BestCheckpoint.forRun(run, resume);
-            double[] last = {Double.NaN, Double.NaN};
-            NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
-            for (int epoch = startEpoch; epoch < Math.min(cfg.epochs(), stopAfter); epoch++) {
-                long epochStart = System.nanoTime();
-                last = runEpoch(params, model, sgd, loss, data, seeds, aug, cfg, epoch, steps, schedule, manager, loader, log,
-                        progress, guard);
-                Checkpoint.save(ckpt, params, sgd, epoch + 1, Map.of("task", "seg"));
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("epoch", epoch + 1);
-                rec.put("step", sgd.step());
-                rec.put("loss", last[0]);
-                rec.put("kept", last[1]);
-                rec.put("seconds", (System.nanoTime() - epochStart) / 1e9);
-                if (val != null && validation.due(epoch + 1, cfg.epochs())) {
-                    dev.weaktr.train.Validation.Score s = val.score(model, manager);
-                    boolean improved = best.offer(params, epoch + 1, s.metric(), s.value(), Map.of("task", "seg", "val_split", val.split()));
-                    rec.put(s.metric(), s.value());
-                    rec.put("val_images", s.images());
-                    rec.put("best_epoch", best.bestEpoch());
-                    console.printf(java.util.Locale.ROOT, "epoch %d: %s %.2f on %s (%d images)%s%n", epoch + 1, s.metric(), s.value(),
-                            val.split(), s.images(), improved ? " - new best, " + dev.weaktr.train.BestCheckpoint.FILE : "");
-                }
-                log.append(rec);
-            }
-            return new Result(run, cfg.epochs(), last[0], last[1], (System.nanoTime() - t0) / 1e9);
+            TrainingLoop.Config loopCfg = new TrainingLoop.Config(cfg.epochs(), steps, "epoch",
+                    (epoch, updates) -> schedule.lrAt(updates), cfg.maxGradNorm(), cfg.seed(), true);
+            EpochValidation<Segmenter> val = EpochValidation.of(validation, run, resume, console);
+            Steps method = new Steps(model, params, new GradientClipping(cfg.startValue(), cfg.clipPatch(), cfg.gradientClip()),
+                    data, seeds, new SegAugmentation(cfg.augment(), net.normalization()), cfg, manager, loader, val);
+            Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, sgd, loopCfg, method, stopAfter);
+            return new Result(run, cfg.epochs(), last.getOrDefault("loss", Double.NaN), last.getOrDefault("kept", Double.NaN),
+                    (System.nanoTime() - t0) / 1e9);
         } finally {
             loader.shutdownNow();
         }
@@ -184,62 +157,90 @@ public final class SegTrainer {
     /** One prepared batch: images [B, 3, S, S] and labels [B·S·S]. */
     private record Batch(float[] images, byte[] labels, int size) {}
 
-    /** Returns {mean loss, mean kept fraction} of the epoch. */
-    private double[] runEpoch(Parameters params, Segmenter model, Sgd sgd, GradientClipping loss, VocDataset data, Path seeds,
-            SegAugmentation aug, SegTrainConfig cfg, int epoch, int steps, PolySchedule schedule, NDManager manager,
-            ExecutorService loader, JsonLog log, Progress progress, NonFinite.Guard guard) {
-        SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
-        Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + epoch)); // decoder dropout (libtorch RNG)
-        List<String> order = Batches.shuffled(data.ids(), rng);
-        SplittableRandom dropPath = rng.split();
-        double lossSum = 0, keptSum = 0;
-        int passed = 0;
-        for (int s = 0; s < steps; s++) {
-            Batch batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
-            double lr = schedule.lrAt(sgd.step());
-            GradientClipping.Result r = step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
-            double norm = Double.isFinite(r.meanLoss()) ? params.gradientNorm() : Double.NaN;
-            if (!Double.isFinite(norm)) { // skipped, as AMP's GradScaler would
-                NonFinite.Event event = new NonFinite.Event(sgd.step() + 1, Double.isFinite(r.meanLoss())
-                        ? NonFinite.gradients(params.nonFiniteGradients(), params.all().size())
-                        : firstActivation(model, batch, cfg.augment().crop(), manager));
-                params.zeroGradients();
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", event.step());
-                rec.put("skipped", true);
-                rec.put("non_finite", event.tensor());
-                log.append(rec);
-                if (guard.skip(event)) {
-                    throw new WeaktrException("retraining diverged: " + guard.inARow() + " steps in a row had a non-finite "
-                            + "loss or gradient; the first went non-finite at " + guard.first() + " (non-finite weights: "
-                            + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
-                }
-                continue;
-            }
-            guard.passed();
-            passed++;
-            if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
-                params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
-            }
-            sgd.update(lr);
-            lossSum += r.meanLoss();
-            keptSum += r.keptFraction();
-            Map<String, Object> rec = new LinkedHashMap<>();
-            rec.put("step", sgd.step());
-            rec.put("lr", lr);
-            rec.put("mean_loss", r.meanLoss());
-            rec.put("clipping", r.clipping());
-            rec.put("kept", r.keptFraction());
-            rec.put("grad_norm", norm);
-            log.append(rec);
-            progress.step(epoch, cfg.epochs(), s + 1, steps, lossSum / passed, lr);
-        }
-        return passed == 0 ? new double[] {Double.NaN, Double.NaN} // every step skipped
-                : new double[] {lossSum / passed, keptSum / passed};
-    }
+    /**
+     * Online retraining plugged into the loop: per epoch the shuffled ids, then the drop-path stream (drawn in that
+     * order from the epoch stream, then per-image augmentation streams as each batch is prepared); per step the
+     * gradient clipping loss, logged with its kept fraction (paper Fig. 5); after an epoch, validation and the best
+     * checkpoint when due.
+     */
+    private static final class Steps implements TrainingLoop.Method {
+        private final Segmenter model;
+        private final Parameters params;
+        private final GradientClipping loss;
+        private final VocDataset data;
+        private final Path seeds;
+        private final SegAugmentation aug;
+        private final SegTrainConfig cfg;
+        private final NDManager manager;
+        private final ExecutorService loader;
+        private final EpochValidation<Segmenter> val;
+        private List<String> order;
+        private SplittableRandom dropPath;
+        private Batch batch;
+        private GradientClipping.Result result;
 
-    /** Non-finite steps tolerated in a row before training stops with an error. */
-    static final int MAX_CONSECUTIVE_SKIPS = 10;
+        Steps(Segmenter model, Parameters params, GradientClipping loss, VocDataset data, Path seeds, SegAugmentation aug,
+                SegTrainConfig cfg, NDManager manager, ExecutorService loader,
+                EpochValidation<Segmenter> val) {
+            this.model = model;
+            this.params = params;
+            this.loss = loss;
+            this.data = data;
+            this.seeds = seeds;
+            this.aug = aug;
+            this.cfg = cfg;
+            this.manager = manager;
+            this.loader = loader;
+            this.val = val;
+        }
+
+        @Override
+        public void startRound(int epoch, SplittableRandom rng) {
+            order = Batches.shuffled(data.ids(), rng);
+            dropPath = rng.split();
+        }
+
+        @Override
+        public Map<String, Double> step(long step, int s, SplittableRandom rng) {
+            batch = prepare(data, seeds, aug, order, s * cfg.batch(), cfg.batch(), rng, loader);
+            result = SegTrainer.step(model, loss, batch, cfg.augment().crop(), manager, dropPath);
+            Map<String, Double> terms = new LinkedHashMap<>();
+            terms.put("loss", result.meanLoss()); // g, the unclipped mean: the loss the guard checks
+            terms.put("kept", result.keptFraction());
+            return terms;
+        }
+
+        @Override
+        public Map<String, Object> stepRecord(Map<String, Double> terms) {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("mean_loss", result.meanLoss());
+            rec.put("clipping", result.clipping());
+            rec.put("kept", result.keptFraction());
+            return rec;
+        }
+
+        @Override
+        public String nonFiniteActivation(Map<String, Double> terms) {
+            return firstActivation(model, batch, cfg.augment().crop(), manager);
+        }
+
+        @Override
+        public Map<String, String> checkpointMeta() {
+            return Map.of("task", "seg");
+        }
+
+        @Override
+        public String activity() {
+            return "retraining";
+        }
+
+        @Override
+        public void endRound(int epochsDone, Map<String, Object> rec) {
+            if (val != null) {
+                val.afterEpoch(epochsDone, cfg.epochs(), model, manager, params, checkpointMeta(), rec);
+            }
+        }
+    }
 
     /** Re-runs the forward of a step whose loss was not finite and names the first non-finite activation. */
     private static String firstActivation(Segmenter model, Batch batch, int crop, NDManager manager) {

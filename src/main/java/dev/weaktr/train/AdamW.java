@@ -16,7 +16,8 @@ public final class AdamW implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double weightDecay;
+    private double weightDecay;
+    private final java.util.function.Predicate<String> decays;
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
     private final java.util.function.ToDoubleFunction<String> lrScale;
@@ -36,6 +37,13 @@ public final class AdamW implements Optimizer {
      */
     public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
             java.util.function.ToDoubleFunction<String> lrScale) {
+        this(params, beta1, beta2, eps, weightDecay, lrScale, name -> true);
+    }
+
+    /** @param decays which parameters weight decay applies to (DINO: not to biases and norms) */
+    public AdamW(Parameters params, double beta1, double beta2, double eps, double weightDecay,
+            java.util.function.ToDoubleFunction<String> lrScale, java.util.function.Predicate<String> decays) {
+        this.decays = decays;
         this.params = params;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -46,6 +54,11 @@ public final class AdamW implements Optimizer {
             expAvg.put(e.getKey(), e.getValue().zerosLike());
             expAvgSq.put(e.getKey(), e.getValue().zerosLike());
         }
+    }
+
+    /** Changes the weight decay from the next update on (scheduled weight decay, as DINO's). */
+    public void setWeightDecay(double weightDecay) {
+        this.weightDecay = weightDecay;
     }
 
     public long step() {
@@ -68,7 +81,7 @@ public final class AdamW implements Optimizer {
                 NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());
                 double lr = baseLr * lrScale.applyAsDouble(e.getKey());
-                if (weightDecay != 0) {
+                if (weightDecay != 0 && decays.test(e.getKey())) {
                     p.muli(1 - lr * weightDecay);
                 }
                 m.muli(beta1).addi(g.mul(1 - beta1));

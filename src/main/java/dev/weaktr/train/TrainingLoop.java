@@ -5,9 +5,13 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.nn.Parameters;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -28,18 +32,43 @@ public final class TrainingLoop {
 
         /**
          * Forward, losses and backward of step {@code step} (0-based, global) with {@code stepInRound}; gradients are
-         * left in the parameters. Returns the loss terms, the total first (key {@code loss}).
+         * left in the parameters. Returns the loss terms, the total first (key {@code loss}); the round's log line
+         * holds their means over the steps that went through.
          */
         Map<String, Double> step(long step, int stepInRound, SplittableRandom rng);
 
-        /** Extra words for the divergence error (e.g. whether the input was finite). */
-        default String diagnose() {
-            return "";
+        /**
+         * Called when the last step's loss was not finite: names the first non-finite tensor of its forward (e.g. by
+         * re-running it with {@link NonFinite.Probe}), for the skip record and the divergence message.
+         */
+        default String nonFiniteActivation(Map<String, Double> terms) {
+            for (Map.Entry<String, Double> e : terms.entrySet()) {
+                if (!Double.isFinite(e.getValue())) {
+                    return "loss term " + e.getKey() + " (" + e.getValue() + ")";
+                }
+            }
+            return "loss";
+        }
+
+        /** The fields of the last step's per-step log line between {@code lr} and {@code grad_norm} (default: its terms). */
+        default Map<String, Object> stepRecord(Map<String, Double> terms) {
+            return new LinkedHashMap<>(terms);
         }
 
         /** Checkpoint metadata beside the weights (e.g. {@code task}). */
         default Map<String, String> checkpointMeta() {
             return Map.of();
+        }
+
+        /**
+         * Called after round {@code roundsDone} (1-based) is checkpointed and before its log line is written: add
+         * fields to {@code record} (e.g. a validation score, {@link BestCheckpoint}).
+         */
+        default void endRound(int roundsDone, Map<String, Object> record) {}
+
+        /** How the divergence message names the work ("training", "retraining"). */
+        default String activity() {
+            return "training";
         }
     }
 
@@ -50,7 +79,8 @@ public final class TrainingLoop {
      * @param lr the base learning rate of the next update
      * @param maxGradNorm clip the global gradient norm to this (0 = off)
      * @param seed the run's seed
-     * @param logSteps also append one {@code log.jsonl} line per step (step, lr, terms, grad_norm)
+     * @param logSteps also append one {@code log.jsonl} line per step (step, lr, terms, grad_norm) and per skipped
+     *     step (step, skipped, non_finite)
      */
     public record Config(int rounds, int stepsPerRound, String roundName, Schedule lr, double maxGradNorm, long seed,
             boolean logSteps) {}
@@ -65,6 +95,7 @@ public final class TrainingLoop {
     public static final int MAX_CONSECUTIVE_SKIPS = 10;
 
     private final PrintStream console;
+    private final List<Double> stepSeconds = new ArrayList<>();
 
     public TrainingLoop(PrintStream console) {
         this.console = console;
@@ -76,7 +107,18 @@ public final class TrainingLoop {
         return run(run, resume, params, optimizer, cfg, method, cfg.rounds());
     }
 
-    /** As {@link #run}, but returns after round {@code stopAfter} (as a killed run would, minus the kill). */
+    /**
+     * The median seconds of the steps that went through in the last {@link #run} (data preparation included), NaN
+     * when none did.
+     */
+    public double medianStepSeconds() {
+        return Batches.median(stepSeconds);
+    }
+
+    /**
+     * As {@link #run}, but returns after round {@code stopAfter} (as a killed run would, minus the kill). A term's
+     * mean is NaN when every step of the round was skipped.
+     */
     public Map<String, Double> run(Path run, boolean resume, Parameters params, Optimizer optimizer, Config cfg,
             Method method, int stopAfter) {
         Path ckpt = Checkpoint.forRun(run, resume);
@@ -87,32 +129,48 @@ public final class TrainingLoop {
         }
         JsonLog log = new JsonLog(run.resolve("log.jsonl"));
         Progress progress = new Progress(console, (long) cfg.stepsPerRound() * cfg.rounds(), (long) cfg.stepsPerRound() * start);
+        NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
+        stepSeconds.clear();
         Map<String, Double> means = new LinkedHashMap<>();
         for (int round = start; round < Math.min(cfg.rounds(), stopAfter); round++) {
             long t0 = System.nanoTime();
             SplittableRandom rng = Batches.epochStream(cfg.seed(), round);
-            Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + round));
+            Engine.getInstance().setRandomSeed((int) (cfg.seed() * 31 + round)); // dropout (libtorch's RNG)
             method.startRound(round, rng);
             Map<String, Double> sums = new LinkedHashMap<>();
-            int done = 0, skipped = 0, inARow = 0;
+            Set<String> seen = new LinkedHashSet<>();
+            int done = 0, skipped = 0;
+            NonFinite.Event lastSkip = null;
             double lr = Double.NaN;
             for (int s = 0; s < cfg.stepsPerRound(); s++) {
+                long ts = System.nanoTime();
                 long step = (long) round * cfg.stepsPerRound() + s;
                 lr = cfg.lr().lr(round, optimizer.step());
                 Map<String, Double> terms = method.step(step, s, rng);
+                seen.addAll(terms.keySet());
                 double loss = terms.get("loss");
                 double norm = Double.isFinite(loss) ? params.gradientNorm() : Double.NaN;
-                if (!Double.isFinite(norm)) {
+                if (!Double.isFinite(norm)) { // skipped, as AMP's GradScaler would
+                    lastSkip = new NonFinite.Event(optimizer.step() + 1, Double.isFinite(loss)
+                            ? NonFinite.gradients(params.nonFiniteGradients(), params.all().size())
+                            : method.nonFiniteActivation(terms));
                     params.zeroGradients();
                     skipped++;
-                    if (++inARow >= MAX_CONSECUTIVE_SKIPS) {
-                        throw new WeaktrException(String.format(Locale.ROOT, "training diverged: %d steps in a row had a "
-                                + "non-finite loss or gradient (last terms %s; non-finite weights: %s%s); lower --lr",
-                                inARow, terms, params.nonFiniteValues(), method.diagnose()));
+                    if (cfg.logSteps()) {
+                        Map<String, Object> rec = new LinkedHashMap<>();
+                        rec.put("step", lastSkip.step());
+                        rec.put("skipped", true);
+                        rec.put("non_finite", lastSkip.tensor());
+                        log.append(rec);
+                    }
+                    if (guard.skip(lastSkip)) {
+                        throw new WeaktrException(method.activity() + " diverged: " + guard.inARow() + " steps in a row had a "
+                                + "non-finite loss or gradient; the first went non-finite at " + guard.first()
+                                + " (non-finite weights: " + params.nonFiniteValues() + "); lower --lr or set --max-grad-norm");
                     }
                     continue;
                 }
-                inARow = 0;
+                guard.passed();
                 if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
                     params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
                 }
@@ -121,27 +179,32 @@ public final class TrainingLoop {
                     Map<String, Object> rec = new LinkedHashMap<>();
                     rec.put("step", optimizer.step());
                     rec.put("lr", lr);
-                    rec.putAll(terms);
+                    rec.putAll(method.stepRecord(terms));
                     rec.put("grad_norm", norm);
                     log.append(rec);
                 }
                 terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
                 done++;
+                stepSeconds.add((System.nanoTime() - ts) / 1e9);
                 progress.step(round, cfg.rounds(), s + 1, cfg.stepsPerRound(), sums.get("loss") / done, lr);
             }
-            Map<String, String> meta = new LinkedHashMap<>(method.checkpointMeta());
-            Checkpoint.save(ckpt, params, optimizer, round + 1, meta);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Checkpoint.save(ckpt, params, optimizer, round + 1, new LinkedHashMap<>(method.checkpointMeta()));
             means = new LinkedHashMap<>();
+            for (String k : done == 0 ? seen : sums.keySet()) { // NaN: every step of the round was skipped
+                means.put(k, done == 0 ? Double.NaN : sums.get(k) / done);
+            }
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put(cfg.roundName().equals("epoch") ? "epoch" : "round", round + 1);
             rec.put("step", optimizer.step());
             rec.put("lr", lr);
-            for (Map.Entry<String, Double> e : sums.entrySet()) {
-                means.put(e.getKey(), e.getValue() / Math.max(1, done));
-                rec.put(e.getKey(), e.getValue() / Math.max(1, done));
-            }
+            rec.putAll(means);
             rec.put("skipped_steps", skipped);
-            rec.put("seconds", (System.nanoTime() - t0) / 1e9);
+            if (lastSkip != null) {
+                rec.put("last_skip", lastSkip.toString());
+            }
+            rec.put("seconds", seconds);
+            method.endRound(round + 1, rec);
             log.append(rec);
         }
         return means;

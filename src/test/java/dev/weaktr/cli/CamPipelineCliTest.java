@@ -75,6 +75,10 @@ class CamPipelineCliTest {
         double miou = m.get("mIoU").asDouble();
         assertTrue(m.has("precision") && m.has("recall") && m.get("per_class").size() == 6);
         assertEquals(61, m.get("curve").size());
+        assertEquals(3, m.get("baselines").size(), "eval-cam scores the baselines by default");
+        assertEquals(java.util.List.of("gaussian", "saliency", "background"), java.util.List.of(
+                m.get("baselines").get(0).get("name").asText(), m.get("baselines").get(1).get("name").asText(),
+                m.get("baselines").get(2).get("name").asText()));
 
         Path seeds = tmp.resolve("seeds");
         assertEquals(0, cli("seeds", "--cams", cams.toString(), "--bg", Double.toString(threshold), "--out", seeds.toString())[0]);
