@@ -1,6 +1,8 @@
 package dev.weaktr.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -15,8 +17,10 @@ import java.util.Arrays;
  * to the image size, absent classes are zeroed, mirrored maps are flipped back, and all maps are SUMMED;
  * each present class is then min-max normalised to [0, 1].
  *
- * <p>Memory: each variant runs alone through {@link WeakTrCamNet#forwardStreamed}, which never holds the 72
- * attention maps (spec §1.6), so any image size fits in memory that grows as N·(rows + depth·D), N the tokens.
+ * <p>Memory: when the 72 attention maps of an image and its mirror would exceed {@link #MATERIALISE_BYTES},
+ * each variant runs alone through {@link WeakTrCamNet#forwardStreamed}, which never holds them (spec §1.6), so
+ * any image size fits in memory that grows as N·(rows + depth·D), N the tokens; smaller images take the
+ * batched forward, which is faster.
  *
  * <p>Deviation: maps are upsampled to the original image size even when the first scale is not 1.0
  * (the official code uses the first scale's size), so CAMs always align with the image and its mask.
@@ -87,11 +91,29 @@ public final class CamInference {
     private int gridH;
     private int gridW;
 
+    /**
+     * Attention stacks up to this size are materialised (image and mirror as one batch, the faster path on
+     * small images); larger ones are streamed (spec §1.6). The CAMs agree to float rounding (StreamedCamTest).
+     */
+    static final long MATERIALISE_BYTES = 256L << 20;
+
     /** Runs the image (and its mirror) and returns the (refined) CAMs as [C, gh, gw] arrays. */
     private float[][] forward(RgbImage image) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = manager.create(Normalize.toChw(image), new Shape(1, 3, image.height(), image.width()));
+            if (rowBlock == 0 && stackBytes(image.height(), image.width()) <= MATERIALISE_BYTES) {
+                NDArray batch = flip ? NDArrays.concat(new NDList(x, x.flip(3)), 0) : x;
+                WeakTrCamNet.Output out = net.forward(batch, null);
+                gridH = out.gridH();
+                gridW = out.gridW();
+                NDArray refined = patchRefine ? out.fineCam() : out.fusedCam(); // [V, C, gh, gw]
+                float[][] maps = new float[(int) refined.getShape().get(0)][];
+                for (int v = 0; v < maps.length; v++) {
+                    maps[v] = refined.get(v).toFloatArray();
+                }
+                return maps;
+            }
             float[][] maps = new float[flip ? 2 : 1][];
             for (int v = 0; v < maps.length; v++) { // one image at a time, attention streamed (spec §1.6)
                 try (NDScope inner = new NDScope()) {
@@ -104,6 +126,14 @@ public final class CamInference {
             }
             return maps;
         }
+    }
+
+    /** Bytes of the materialised H·L attention stack (float32, N×N per map) for an image and its mirror. */
+    private long stackBytes(int height, int width) {
+        CamNetConfig config = net.config();
+        long patch = config.backbone().patch();
+        long n = config.numClasses() + (height / patch) * (width / patch);
+        return (flip ? 2L : 1L) * config.backbone().heads() * config.backbone().depth() * n * n * 4L;
     }
 
     private static void accumulate(float[] sum, float[] maps, int k, int h, int w, boolean mirrored) {
