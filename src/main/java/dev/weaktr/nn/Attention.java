@@ -57,24 +57,37 @@ public final class Attention {
     /** @param rope rotary table for the patch tokens (EVA-02, backbones-spec §3.4), or {@code null} */
     public Output forward(NDArray x, AttentionTap tap, boolean training, RotaryEmbedding.Table rope) {
         long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
-        long hd = d / heads;
-        NDArray qkvOut = qkv.forward(x);
-        if (qBias != null) {
-            qkvOut = qkvOut.add(NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
-        }
-        NDList parts = qkvOut.reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × [1, B, H, N, hd]
-        NDArray q = parts.get(0).squeeze(0);
-        NDArray k = parts.get(1).squeeze(0);
-        NDArray v = parts.get(2).squeeze(0);
-        if (rope != null) {
-            q = RotaryEmbedding.apply(q, rope);
-            k = RotaryEmbedding.apply(k, rope);
-        }
+        NDList qkvHeads = queriesKeysValues(x, rope);
+        NDArray q = qkvHeads.get(0);
+        NDArray k = qkvHeads.get(1);
+        NDArray v = qkvHeads.get(2);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Ops.scalar(q, scale)); // not mul(float): see Ops.scalar
         NDArray attention = scores.softmax(-1);
         NDArray used = tap == null ? attention : tap.apply(attention);
         NDArray o = Dropout.apply(used, dropout, training).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
         return new Output(Dropout.apply(proj.forward(o), dropout, training), used, scores);
+    }
+
+    /**
+     * q, k, v per head, with EVA-02's q/v biases and rotary embedding where configured.
+     *
+     * @param x [B, N, D]
+     * @return 3 × [B, H, N, D/H]
+     */
+    private NDList queriesKeysValues(NDArray x, RotaryEmbedding.Table rope) {
+        long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
+        NDArray qkvOut = qkv.forward(x);
+        if (qBias != null) {
+            qkvOut = qkvOut.add(NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
+        }
+        NDList parts = qkvOut.reshape(b, n, 3, heads, d / heads).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × [1, B, H, N, hd]
+        NDArray q = parts.get(0).squeeze(0);
+        NDArray k = parts.get(1).squeeze(0);
+        if (rope != null) {
+            q = RotaryEmbedding.apply(q, rope);
+            k = RotaryEmbedding.apply(k, rope);
+        }
+        return new NDList(q, k, parts.get(2).squeeze(0));
     }
 
     /**
@@ -87,19 +100,10 @@ public final class Attention {
      */
     public Streamed forwardStreamed(NDArray x, RotaryEmbedding.Table rope, int rowBlock, BlockSink sink) {
         long b = x.getShape().get(0), n = x.getShape().get(1), d = x.getShape().get(2);
-        long hd = d / heads;
-        NDArray qkvOut = qkv.forward(x);
-        if (qBias != null) {
-            qkvOut = qkvOut.add(NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
-        }
-        NDList parts = qkvOut.reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × [1, B, H, N, hd]
-        NDArray q = parts.get(0).squeeze(0);
-        NDArray k = parts.get(1).squeeze(0);
-        NDArray v = parts.get(2).squeeze(0);
-        if (rope != null) {
-            q = RotaryEmbedding.apply(q, rope);
-            k = RotaryEmbedding.apply(k, rope);
-        }
+        NDList qkvHeads = queriesKeysValues(x, rope);
+        NDArray q = qkvHeads.get(0);
+        NDArray k = qkvHeads.get(1);
+        NDArray v = qkvHeads.get(2);
         NDList outs = new NDList();
         for (long r0 = 0; r0 < n; r0 += rowBlock) {
             long r1 = Math.min(n, r0 + rowBlock);
