@@ -20,8 +20,9 @@ import dev.weaktr.nn.Parameters;
 import dev.weaktr.nn.VisionTransformer;
 import dev.weaktr.train.AdamW;
 import dev.weaktr.train.Batches;
-import dev.weaktr.train.JsonLog;
-import dev.weaktr.train.Progress;
+import dev.weaktr.train.Checkpoint;
+import dev.weaktr.train.Optimizer;
+import dev.weaktr.train.TrainingLoop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,12 +47,16 @@ import java.util.concurrent.ExecutorService;
  * teacher backbone under timm names ({@code cls_token}, {@code pos_embed}, {@code patch_embed.proj.*},
  * {@code blocks.*}, {@code norm.*}) that {@code train-cam --pretrained} and {@code retrain --pretrained} read.
  *
+ * <p>Epochs, checkpoints, resume, the non-finite guard, {@code log.jsonl} and progress are the shared
+ * {@link TrainingLoop}'s; DINO plugs in as {@link Steps} (EMA teacher and centre after each update, its own checkpoint
+ * layout).
+ *
  * <p>Determinism: epoch e draws its order, views and drop path from a stream seeded by (seed, e); the initial
  * weights from the seed. A resumed run continues exactly as an uninterrupted one.
  */
 public final class DinoPretrainer {
     public static final String RUN_FILE = "run.json";
-    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String CHECKPOINT = Checkpoint.FILE;
     public static final String BACKBONE = "backbone.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -97,13 +102,7 @@ public final class DinoPretrainer {
         if (steps == 0) {
             throw new WeaktrException("--batch " + cfg.batch() + " is larger than the " + source.size() + " images to pretrain on");
         }
-        Path ckpt = run.resolve(CHECKPOINT);
-        if (resume && !Files.exists(ckpt)) {
-            throw new WeaktrException("--resume: " + run + " has no " + CHECKPOINT + " to resume from");
-        }
-        if (!resume && Files.exists(ckpt)) {
-            throw new WeaktrException(run + " already holds a pretraining run; pass --resume to continue it, or choose a new --out");
-        }
+        Path ckpt = Checkpoint.forRun(run, resume);
         String manifest = manifest(cfg, source);
         Path runFile = run.resolve(RUN_FILE);
         if (resume) {
@@ -125,72 +124,102 @@ public final class DinoPretrainer {
             AdamW adam = new AdamW(student.params, 0.9, 0.999, 1e-8, cfg.weightDecay(), name -> 1.0,
                     name -> decays(student.params, name));
             DinoLoss loss = new DinoLoss(manager, cfg.head().outDim(), (float) cfg.studentTemp(), (float) cfg.centerMomentum());
-            int startEpoch = 0;
-            if (resume) {
-                startEpoch = restore(ckpt, student.params, teacher.params, adam, loss);
-                console.printf("resuming %s after epoch %d of %d%n", run, startEpoch, cfg.epochs());
-            }
-            DinoSchedule lr = new DinoSchedule(cfg.effectiveLr(), cfg.minLr(), cfg.epochs(), steps, cfg.warmupEpochs(), 0);
-            DinoSchedule wd = new DinoSchedule(cfg.weightDecay(), cfg.weightDecayEnd(), cfg.epochs(), steps, 0, 0);
-            DinoSchedule momentum = new DinoSchedule(cfg.momentumTeacher(), 1.0, cfg.epochs(), steps, 0, 0);
-            Progress progress = new Progress(console, (long) steps * cfg.epochs(), (long) steps * startEpoch);
-            JsonLog log = new JsonLog(run.resolve("log.jsonl"));
-            double lastLoss = Double.NaN;
+            Steps method = new Steps(source, run, cfg, steps, student, teacher, adam, loss, manager, loader);
+            // the lr schedule by optimiser updates: the iteration index of DINO's lr_schedule[it] while no step is skipped
+            TrainingLoop.Config loop = new TrainingLoop.Config(cfg.epochs(), steps, "epoch",
+                    (round, updates) -> method.lr.at(updates), 0, cfg.seed(), false);
+            Map<String, Double> last = new TrainingLoop(console).run(run, resume, student.params, adam, loop, method, stopAfter);
             int endEpoch = Math.min(cfg.epochs(), stopAfter);
-            for (int epoch = startEpoch; epoch < endEpoch; epoch++) {
-                long te = System.nanoTime();
-                SplittableRandom rng = Batches.epochStream(cfg.seed(), epoch);
-                List<Integer> order = shuffled(source.size(), rng);
-                SplittableRandom dropPath = rng.split();
-                float temp = (float) DinoSchedule.teacherTemp(epoch, cfg.warmupTeacherTemp(), cfg.teacherTemp(),
-                        cfg.warmupTeacherTempEpochs());
-                double sum = 0, entropy = 0, meanEntropy = 0;
-                int done = 0, skipped = 0;
-                for (int s = 0; s < steps; s++) {
-                    long it = (long) epoch * steps + s;
-                    float[][] views = prepare(source, cfg, order, s * cfg.batch(), rng, loader);
-                    double[] r = step(student, teacher, loss, views, cfg, manager, dropPath, temp,
-                            epoch < cfg.freezeLastLayerEpochs());
-                    if (!Double.isFinite(r[0])) {
-                        student.params.zeroGradients();
-                        skipped++;
-                        if (skipped >= 10) {
-                            throw new WeaktrException("pretraining diverged: 10 steps with a non-finite loss in epoch " + (epoch + 1)
-                                    + "; lower --lr");
-                        }
-                        continue;
-                    }
-                    adam.setWeightDecay(wd.at(it));
-                    adam.update(lr.at(it));
-                    ema(student.params, teacher.params, momentum.at(it));
-                    sum += r[0];
-                    entropy += r[1];
-                    meanEntropy += r[2];
-                    done++;
-                    progress.step(epoch, cfg.epochs(), s + 1, steps, sum / done, lr.at(it));
-                }
-                lastLoss = sum / Math.max(1, done);
-                save(ckpt, student.params, teacher.params, adam, loss, epoch + 1);
-                writeBackbone(run.resolve(BACKBONE), teacher.params, cfg, epoch + 1);
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("epoch", epoch + 1);
-                rec.put("step", adam.step());
-                rec.put("loss", lastLoss);
-                rec.put("lr", lr.at((long) epoch * steps));
-                rec.put("weight_decay", wd.at((long) epoch * steps));
-                rec.put("momentum", momentum.at((long) epoch * steps));
-                rec.put("teacher_temp", temp);
-                // collapse monitors: per-image teacher entropy -> 0 means one prototype per image (sharpening wins),
-                // entropy of the batch-mean -> 0 means every image lands on the same prototype (collapse)
-                rec.put("teacher_entropy", entropy / Math.max(1, done));
-                rec.put("teacher_mean_entropy", meanEntropy / Math.max(1, done));
-                rec.put("skipped_steps", skipped);
-                rec.put("seconds", (System.nanoTime() - te) / 1e9);
-                log.append(rec);
-            }
-            return new Result(run, run.resolve(BACKBONE), endEpoch, lastLoss, (System.nanoTime() - t0) / 1e9);
+            return new Result(run, run.resolve(BACKBONE), endEpoch, last.getOrDefault("loss", Double.NaN),
+                    (System.nanoTime() - t0) / 1e9);
         } finally {
             loader.shutdownNow();
+        }
+    }
+
+    /**
+     * DINO on the shared {@link TrainingLoop}: an epoch's order and drop path from its stream, the per-iteration
+     * weight-decay schedule, the frozen last layer in the first epochs, the teacher EMA and centre after each update,
+     * a checkpoint of student, teacher, optimizer and centre and the teacher backbone after each epoch.
+     */
+    private static final class Steps implements TrainingLoop.Method {
+        final ImageSource source;
+        final Path run;
+        final PretrainConfig cfg;
+        final int steps;
+        final Net student, teacher;
+        final AdamW adam;
+        final DinoLoss loss;
+        final NDManager manager;
+        final ExecutorService loader;
+        final DinoSchedule lr, wd, momentum;
+        List<Integer> order;
+        SplittableRandom dropPath;
+        float temp;
+        int epoch;
+
+        Steps(ImageSource source, Path run, PretrainConfig cfg, int steps, Net student, Net teacher, AdamW adam, DinoLoss loss,
+                NDManager manager, ExecutorService loader) {
+            this.source = source;
+            this.run = run;
+            this.cfg = cfg;
+            this.steps = steps;
+            this.student = student;
+            this.teacher = teacher;
+            this.adam = adam;
+            this.loss = loss;
+            this.manager = manager;
+            this.loader = loader;
+            this.lr = new DinoSchedule(cfg.effectiveLr(), cfg.minLr(), cfg.epochs(), steps, cfg.warmupEpochs(), 0);
+            this.wd = new DinoSchedule(cfg.weightDecay(), cfg.weightDecayEnd(), cfg.epochs(), steps, 0, 0);
+            this.momentum = new DinoSchedule(cfg.momentumTeacher(), 1.0, cfg.epochs(), steps, 0, 0);
+        }
+
+        @Override
+        public void startRound(int round, SplittableRandom rng) {
+            epoch = round;
+            order = shuffled(source.size(), rng);
+            dropPath = rng.split();
+            temp = (float) DinoSchedule.teacherTemp(round, cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
+        }
+
+        @Override
+        public Map<String, Double> step(long step, int stepInRound, SplittableRandom rng) {
+            float[][] views = prepare(source, cfg, order, stepInRound * cfg.batch(), rng, loader);
+            Map<String, Double> terms = DinoPretrainer.step(student, teacher, loss, views, cfg, manager, dropPath, temp,
+                    epoch < cfg.freezeLastLayerEpochs());
+            adam.setWeightDecay(wd.at(step));
+            return terms;
+        }
+
+        @Override
+        public void afterUpdate(long step) {
+            ema(student.params, teacher.params, momentum.at(step));
+        }
+
+        @Override
+        public void saveCheckpoint(Path file, Parameters params, Optimizer optimizer, int roundsDone) {
+            save(file, student.params, teacher.params, adam, loss, roundsDone);
+        }
+
+        @Override
+        public int loadCheckpoint(Path file, Parameters params, Optimizer optimizer) {
+            return restore(file, student.params, teacher.params, adam, loss);
+        }
+
+        @Override
+        public void endRound(int roundsDone, Map<String, Object> rec) {
+            writeBackbone(run.resolve(BACKBONE), teacher.params, cfg, roundsDone);
+            long first = (long) (roundsDone - 1) * steps;
+            rec.put("lr", lr.at(first));
+            rec.put("weight_decay", wd.at(first));
+            rec.put("momentum", momentum.at(first));
+            rec.put("teacher_temp", temp);
+        }
+
+        @Override
+        public String activity() {
+            return "pretraining";
         }
     }
 
@@ -199,8 +228,12 @@ public final class DinoPretrainer {
         return !name.endsWith(".bias") && p.get(name).getShape().dimension() > 1;
     }
 
-    /** Forward both nets, the loss, backward, clipping; returns {loss, teacher entropy, entropy of the batch mean}. */
-    private static double[] step(Net student, Net teacher, DinoLoss loss, float[][] views, PretrainConfig cfg, NDManager manager,
+    /**
+     * Forward both nets, the loss, backward, clipping, the centre update; returns the loss, the teacher entropy and
+     * the entropy of the batch mean. With a non-finite loss or gradient it returns only the loss and leaves the
+     * gradients and the centre as they are, for the loop to skip the step.
+     */
+    private static Map<String, Double> step(Net student, Net teacher, DinoLoss loss, float[][] views, PretrainConfig cfg, NDManager manager,
             SplittableRandom dropPath, float temp, boolean freezeLastLayer) {
         int b = cfg.batch(), g = cfg.crops().globalSize(), l = cfg.crops().localSize();
         try (NDScope scope = new NDScope()) {
@@ -219,7 +252,7 @@ public final class DinoPretrainer {
             }
             double v = value.getFloat();
             if (!Double.isFinite(v) || !student.params.nonFiniteGradients().isEmpty()) {
-                return new double[] {Double.NaN, 0, 0};
+                return new LinkedHashMap<>(Map.of("loss", v));
             }
             for (Map.Entry<String, NDArray> e : student.params.all().entrySet()) {
                 NDArray grad = e.getValue().getGradient();
@@ -238,7 +271,13 @@ public final class DinoPretrainer {
             NDArray mean = p.mean(new int[] {0});
             double hm = mean.mul(mean.add(1e-12f).log()).sum().neg().getFloat();
             loss.updateCenter(teacherOut);
-            return new double[] {v, h, hm};
+            Map<String, Double> terms = new LinkedHashMap<>();
+            terms.put("loss", v);
+            // collapse monitors: per-image teacher entropy -> 0 means one prototype per image (sharpening wins),
+            // entropy of the batch-mean -> 0 means every image lands on the same prototype (collapse)
+            terms.put("teacher_entropy", h);
+            terms.put("teacher_mean_entropy", hm);
+            return terms;
         }
     }
 

@@ -55,9 +55,29 @@ public final class TrainingLoop {
             return new LinkedHashMap<>(terms);
         }
 
+        /**
+         * Called after the optimiser applied the update of step {@code step} (0-based, global, as passed to
+         * {@link #step}); not called for a skipped step (e.g. DINO's teacher EMA).
+         */
+        default void afterUpdate(long step) {}
+
         /** Checkpoint metadata beside the weights (e.g. {@code task}). */
         default Map<String, String> checkpointMeta() {
             return Map.of();
+        }
+
+        /**
+         * Writes the checkpoint after {@code roundsDone} rounds; the default writes {@code params}, the optimizer
+         * state and {@link #checkpointMeta} with {@link Checkpoint#save}. A method with more state (DINO's teacher
+         * and centre) writes its own, atomically.
+         */
+        default void saveCheckpoint(Path file, Parameters params, Optimizer optimizer, int roundsDone) {
+            Checkpoint.save(file, params, optimizer, roundsDone, new LinkedHashMap<>(checkpointMeta()));
+        }
+
+        /** Restores what {@link #saveCheckpoint} wrote; returns the rounds done. */
+        default int loadCheckpoint(Path file, Parameters params, Optimizer optimizer) {
+            return Integer.parseInt(Checkpoint.load(file, params, optimizer).get("epoch"));
         }
 
         /**
@@ -124,7 +144,7 @@ public final class TrainingLoop {
         Path ckpt = Checkpoint.forRun(run, resume);
         int start = 0;
         if (resume) {
-            start = Integer.parseInt(Checkpoint.load(ckpt, params, optimizer).get("epoch"));
+            start = method.loadCheckpoint(ckpt, params, optimizer);
             console.printf(Locale.ROOT, "resuming %s after %s %d of %d%n", run, cfg.roundName(), start, cfg.rounds());
         }
         JsonLog log = new JsonLog(run.resolve("log.jsonl"));
@@ -175,6 +195,7 @@ public final class TrainingLoop {
                     params.scaleGradients(cfg.maxGradNorm() / (norm + 1e-6)); // clip_grad_norm_'s coefficient
                 }
                 optimizer.update(lr);
+                method.afterUpdate(step);
                 if (cfg.logSteps()) {
                     Map<String, Object> rec = new LinkedHashMap<>();
                     rec.put("step", optimizer.step());
@@ -189,7 +210,7 @@ public final class TrainingLoop {
                 progress.step(round, cfg.rounds(), s + 1, cfg.stepsPerRound(), sums.get("loss") / done, lr);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Checkpoint.save(ckpt, params, optimizer, round + 1, new LinkedHashMap<>(method.checkpointMeta()));
+            method.saveCheckpoint(ckpt, params, optimizer, round + 1);
             means = new LinkedHashMap<>();
             for (String k : done == 0 ? seen : sums.keySet()) { // NaN: every step of the round was skipped
                 means.put(k, done == 0 ? Double.NaN : sums.get(k) / done);

@@ -80,4 +80,19 @@ class PretrainTest {
                 "--crop", "32", "--epochs", "1", "--batch", "4", "--pretrained", a.toString(), "--strict");
         assertEquals(0, r[0], (String) r[2]);
     }
+
+    /**
+     * The non-finite guard of the shared loop counts skipped steps in a row across epochs: with 2 steps an epoch a
+     * per-epoch count could never reach 10, so a diverged run used to go on to the end.
+     */
+    @Test
+    void divergenceStopsAcrossEpochs() throws Exception {
+        Path d = tmp.resolve("d");
+        Object[] r = Cli.withOutput("pretrain", "--out", d.toString(), "--corpus", "8", "--epochs", "8", "--batch", "4",
+                "--local-crops", "2", "--global-size", "32", "--local-size", "16", "--out-dim", "32", "--head-hidden", "64",
+                "--seed", "3", "--lr", "1e35", "--warmup-epochs", "0");
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("pretraining diverged: 10 steps in a row"), (String) r[2]);
+        assertTrue(Files.readAllLines(d.resolve("log.jsonl")).size() < 8, "stopped before the last epoch");
+    }
 }
