@@ -23,7 +23,7 @@ import java.nio.file.Path;
  * image-blind baselines scored with the same sweep. A DINO-pretrained backbone should beat a
  * random one and the baselines (Caron et al. 2021, Tab. 7 measures the same thing with Jaccard on PASCAL).
  *
- *   java -cp "target/classes:target/lib/*" tools/AttentionProbe.java DATA SPLIT [BACKBONE.safetensors | random] [SIZE]
+ *   java -cp "weaktr-core/target/classes:weaktr-core/target/lib/*" tools/AttentionProbe.java DATA SPLIT [BACKBONE.safetensors | random] [SIZE]
  */
 public class AttentionProbe {
     public static void main(String[] a) {
