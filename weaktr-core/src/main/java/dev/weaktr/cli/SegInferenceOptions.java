@@ -28,7 +28,7 @@ public final class SegInferenceOptions {
             + "(as many windows run at once as fit; the masks do not depend on it). Default: 1g, or 1/8 of the machine's memory if less")
     String maxMemory;
 
-    SegPredictor.Settings settings() {
+    public SegPredictor.Settings settings() {
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
                 throw new WeaktrException("--scales: each scale must be in (0, 8], got " + s);

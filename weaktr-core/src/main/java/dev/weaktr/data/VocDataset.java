@@ -65,16 +65,29 @@ public final class VocDataset {
 
     /** Opens split {@code split} of the dataset at {@code root}; checks the layout and the weak labels. */
     public static VocDataset open(Path root, String split) {
+        return open(root, split, true);
+    }
+
+    /**
+     * Opens the index of a split (its ids, classes and weak labels) without checking that its images are under
+     * {@code root}: for datasets whose images live elsewhere (weaktr-spark stages only these small files from a
+     * cluster file system; each image is checked when an executor reads it).
+     */
+    public static VocDataset openIndex(Path root, String split) {
+        return open(root, split, false);
+    }
+
+    private static VocDataset open(Path root, String split, boolean checkImages) {
         if (!Files.isDirectory(root)) {
             throw new WeaktrException("dataset folder not found: " + root
                     + " (expected a PASCAL VOC style folder with JPEGImages/ and ImageSets/Segmentation/)");
         }
         Path images = root.resolve(IMAGES);
-        if (!Files.isDirectory(images)) {
+        if (checkImages && !Files.isDirectory(images)) {
             throw new WeaktrException("dataset " + root + " has no " + IMAGES + "/ folder (expected " + images + ")");
         }
         List<String> ids = readSplit(root, split);
-        for (String id : ids) {
+        for (String id : checkImages ? ids : List.<String>of()) {
             if (!Files.isRegularFile(images.resolve(id + ".jpg"))) {
                 throw new WeaktrException("split " + split + " lists image '" + id + "' but "
                         + images.resolve(id + ".jpg") + " does not exist");

@@ -31,7 +31,6 @@ public final class SegEvaluator {
 
     public static Result evaluate(Path pred, VocDataset data) {
         ConfusionMatrix m = new ConfusionMatrix(data.classes().size());
-        long correct = 0, total = 0;
         for (String id : data.ids()) {
             Path file = pred.resolve(id + ".png");
             if (!Files.isRegularFile(file)) {
@@ -46,16 +45,22 @@ public final class SegEvaluator {
             }
             m.add(gt.labels(), p.labels());
         }
+        return summarise(m, data.classes(), data.size());
+    }
+
+    /** The metrics of a confusion matrix [gt][pred] of {@code images} images (e.g. one reduced across machines). */
+    public static Result summarise(ConfusionMatrix m, dev.weaktr.data.ClassList classes, int images) {
+        long correct = 0, total = 0;
         double[] iou = m.iou();
         Map<String, Double> perClass = new LinkedHashMap<>();
         for (int c = 0; c < iou.length; c++) {
-            perClass.put(data.classes().name(c), Double.isNaN(iou[c]) ? null : 100 * iou[c]);
+            perClass.put(classes.name(c), Double.isNaN(iou[c]) ? null : 100 * iou[c]);
             correct += m.get(c, c);
             for (int j = 0; j < iou.length; j++) {
                 total += m.get(c, j);
             }
         }
-        return new Result(100 * m.meanIou(), total == 0 ? Double.NaN : 100.0 * correct / total, perClass, data.size(),
+        return new Result(100 * m.meanIou(), total == 0 ? Double.NaN : 100.0 * correct / total, perClass, images,
                 100 * ConfusionMatrix.nanMean(m.precision()), 100 * ConfusionMatrix.nanMean(m.recall()), m.toArray());
     }
 

@@ -103,6 +103,14 @@ public final class SegPredictor implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A predictor sharing this one's model and weights (loaded once) with its own CRF workspace, for another
+     * thread: predictions run concurrently on one model. Closing it leaves the model open.
+     */
+    public SegPredictor fork() {
+        return of(manifest, manager, model, settings);
+    }
+
     public SegRun run() {
         return manifest;
     }
