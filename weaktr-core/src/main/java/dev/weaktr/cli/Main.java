@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "weaktr 0.1.0",
         description = "Weakly-supervised semantic segmentation with WeakTr, on the JVM.",
+        footer = "%nOn Apache Spark (module weaktr-spark, through the ./weaktr launcher): weaktr spark cams|seeds|segment|eval, "
+                + "weaktr bench --spark. See weaktr spark --help.",
         subcommands = {CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for user errors (bad flags, missing files, data that does not fit). */
