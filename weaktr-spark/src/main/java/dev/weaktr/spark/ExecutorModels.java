@@ -6,8 +6,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.WeakTrCamNet;
 import dev.weaktr.seg.SegPredictor;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,11 +28,13 @@ public final class ExecutorModels {
 
     static Cam cam(RemoteFiles run, String checkpoint) {
         return (Cam) MODELS.computeIfAbsent("cam " + run.uri() + " " + checkpoint, key -> {
-            Path local = Staging.run(run, localCopy(key));
-            NDManager manager = NDManager.newBaseManager(Device.cpu());
-            WeakTrCamNet net = Staging.inTermsOf(run, local, () -> CamPipeline.load(local, manager, checkpoint));
-            LOADS.incrementAndGet();
-            return new Cam(net, manager);
+            try (Scratch copy = new Scratch()) { // the weights are in libtorch's memory once loaded
+                Path local = Staging.run(run, copy.dir());
+                NDManager manager = NDManager.newBaseManager(Device.cpu());
+                WeakTrCamNet net = Staging.inTermsOf(run, local, () -> CamPipeline.load(local, manager, checkpoint));
+                LOADS.incrementAndGet();
+                return new Cam(net, manager);
+            }
         });
     }
 
@@ -44,10 +44,12 @@ public final class ExecutorModels {
                 + " " + settings.flip() + " " + settings.layerWeight() + " " + settings.crf().map(c -> c.name()).orElse("none")
                 + " " + settings.maxMemory();
         return (SegPredictor) MODELS.computeIfAbsent(key, k -> {
-            Path local = Staging.run(run, localCopy(k));
-            SegPredictor p = Staging.inTermsOf(run, local, () -> SegPredictor.open(local, Device.cpu(), settings));
-            LOADS.incrementAndGet();
-            return p;
+            try (Scratch copy = new Scratch()) {
+                Path local = Staging.run(run, copy.dir());
+                SegPredictor p = Staging.inTermsOf(run, local, () -> SegPredictor.open(local, Device.cpu(), settings));
+                LOADS.incrementAndGet();
+                return p;
+            }
         });
     }
 
@@ -65,16 +67,5 @@ public final class ExecutorModels {
         TaskContext task = TaskContext.get();
         int cores = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
         JniUtils.setNumThreads(cores);
-    }
-
-    private static Path localCopy(String key) {
-        try {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "weaktr-spark-models",
-                    Integer.toHexString(key.hashCode()) + "-" + ProcessHandle.current().pid());
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new dev.weaktr.WeaktrException("cannot create a folder for the model in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
-        }
     }
 }

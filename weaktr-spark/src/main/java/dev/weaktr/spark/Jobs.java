@@ -2,7 +2,13 @@ package dev.weaktr.spark;
 
 import dev.weaktr.WeaktrException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /** Small helpers the jobs share. */
 final class Jobs {
@@ -14,6 +20,65 @@ final class Jobs {
      */
     static int slices(JavaSparkContext sc, int n) {
         return Math.max(1, Math.min(n, 4 * sc.defaultParallelism()));
+    }
+
+    /**
+     * Runs a job that writes into {@code out} (and its {@code subfolders}): first deletes the temporary files a killed
+     * earlier run left; if the job fails, waits for its tasks still running (each stops after the image it is
+     * writing, whose files are renamed whole or deleted) and deletes any temporary file left, so that the folder
+     * holds only whole files, then rethrows.
+     */
+    static <T> T writing(JavaSparkContext sc, RemoteFiles out, List<String> subfolders, Supplier<T> job) {
+        sweep(out, subfolders);
+        RunningTasks running = new RunningTasks();
+        sc.sc().addSparkListener(running);
+        try {
+            return job.get();
+        } catch (RuntimeException e) {
+            running.awaitNone(120_000);
+            try {
+                sweep(out, subfolders);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        } finally {
+            sc.sc().removeSparkListener(running);
+        }
+    }
+
+    private static void sweep(RemoteFiles out, List<String> subfolders) {
+        out.deleteTemporaries("");
+        for (String sub : subfolders) {
+            out.deleteTemporaries(sub);
+        }
+    }
+
+    /** Counts the tasks started and not yet ended (listener events arrive asynchronously). */
+    static final class RunningTasks extends SparkListener {
+        private final AtomicInteger running = new AtomicInteger();
+
+        @Override
+        public void onTaskStart(SparkListenerTaskStart start) {
+            running.incrementAndGet();
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            running.decrementAndGet();
+        }
+
+        void awaitNone(long millis) {
+            long until = System.currentTimeMillis() + millis;
+            try {
+                Thread.sleep(200); // let the bus deliver the events of the failure
+                while (running.get() > 0 && System.currentTimeMillis() < until) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** {width, height} of a PNG from its IHDR chunk (the first 24 bytes), without decoding it. */

@@ -220,6 +220,30 @@ public final class RemoteFiles implements Serializable {
         }
     }
 
+    /** Whether a name is one of {@link #putAtomically}'s temporary files. */
+    static boolean isTemporary(String name) {
+        return name.startsWith(".") && name.matches("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
+    }
+
+    /**
+     * Deletes the temporary files {@link #putAtomically} left in a sub-folder ("" = this folder) when its task was
+     * killed mid-write; returns how many.
+     */
+    public int deleteTemporaries(String relative) {
+        int n = 0;
+        for (String name : fileNames(relative)) {
+            if (isTemporary(name)) {
+                try {
+                    fs().delete(path(relative.isEmpty() ? name : relative + "/" + name), false);
+                    n++;
+                } catch (IOException e) {
+                    throw new WeaktrException(flag + ": cannot delete " + path(relative + "/" + name) + ": " + firstLine(e), e);
+                }
+            }
+        }
+        return n;
+    }
+
     /** Checks that the folder can be created/written: makes it (and its parents). */
     public void mkdirs() {
         try {

@@ -71,9 +71,9 @@ public final class SparkCams {
         }
         out.mkdirs();
         Set<String> done = out.fileNames("overlays");
-        List<Entry> entries = sc.parallelize(items, Jobs.slices(sc, items.size()))
+        List<Entry> entries = Jobs.writing(sc, out, List.of("overlays"), () -> sc.parallelize(items, Jobs.slices(sc, items.size()))
                 .mapPartitions((Iterator<Item> part) -> camsOf(part, run, data, out, s, done))
-                .collect();
+                .collect());
         Map<String, CamStore.Entry> index = new LinkedHashMap<>();
         Map<String, Entry> byId = new java.util.HashMap<>();
         entries.forEach(e -> byId.put(e.id(), e));

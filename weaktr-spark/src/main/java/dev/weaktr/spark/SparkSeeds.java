@@ -70,10 +70,10 @@ public final class SparkSeeds {
         out.mkdirs();
         Set<String> done = out.fileNames("");
         RemoteFiles data = images;
-        long computed = sc.parallelize(ids, Jobs.slices(sc, ids.size()))
+        long computed = Jobs.writing(sc, out, List.of(), () -> sc.parallelize(ids, Jobs.slices(sc, ids.size()))
                 .mapPartitions((Iterator<String> part) -> seedsOf(part, index, cams, data, background, crfPreset, out, done))
                 .filter(c -> c)
-                .count();
+                .count());
         try (Scratch driver = new Scratch()) {
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("cams", cams.display());

@@ -67,10 +67,10 @@ public final class SparkSegment {
         }
         out.mkdirs();
         Set<String> done = out.fileNames("");
-        long computed = sc.parallelize(ids, Jobs.slices(sc, ids.size()))
+        long computed = Jobs.writing(sc, out, List.of("overlays"), () -> sc.parallelize(ids, Jobs.slices(sc, ids.size()))
                 .mapPartitions((Iterator<String> part) -> segmentOf(part, run, data, out, s, pseudo, saveProbs, done))
                 .filter(c -> c)
-                .count();
+                .count());
         try (Scratch driver = new Scratch()) {
             SegPipeline.Source source = new SegPipeline.Source(data.display(), split, run.display(), s.scales(), s.flip(),
                     s.layerWeight(), s.crf(), pseudo);

@@ -196,10 +196,14 @@ class SparkJobsTest {
         float[] sentinel = new float[kept.data().length];
         java.util.Arrays.fill(sentinel, 7f);
         Npy.write(marked, sentinel, kept.shape());
+        // and the temporary files of a task killed mid-write
+        Files.writeString(out.resolve("." + ids.get(0) + ".npy.0b5c3d2e-1f2a-4b3c-8d4e-5f6a7b8c9d0e.tmp"), "partial");
+        Files.writeString(out.resolve("overlays/." + ids.get(1) + ".png.1b5c3d2e-1f2a-4b3c-8d4e-5f6a7b8c9d0e.tmp"), "partial");
         SparkCams.Result r = SparkCams.run(sc, camRun.toString(), data.toString(), "train", out.toString(),
                 SparkCams.Settings.defaults());
         assertEquals(6, r.images());
         assertEquals(2, r.computed());
+        assertEquals(List.of(), hidden(out), "the temporary files of the killed run are gone");
         assertEquals(7f, Npy.read(marked).data()[0], "a done image is not recomputed");
         assertEquals(Files.readString(cams.resolve("cams.tsv")), Files.readString(out.resolve("cams.tsv")),
                 "the index covers the images of both runs");
