@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /** Small helpers the jobs share. */
 final class Jobs {
@@ -30,20 +27,16 @@ final class Jobs {
      */
     static <T> T writing(JavaSparkContext sc, RemoteFiles out, List<String> subfolders, Supplier<T> job) {
         sweep(out, subfolders);
-        RunningTasks running = new RunningTasks();
-        sc.sc().addSparkListener(running);
         try {
             return job.get();
         } catch (RuntimeException e) {
-            running.awaitNone(120_000);
+            awaitNoRunningTasks(120_000);
             try {
                 sweep(out, subfolders);
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
             throw e;
-        } finally {
-            sc.sc().removeSparkListener(running);
         }
     }
 
@@ -54,30 +47,32 @@ final class Jobs {
         }
     }
 
-    /** Counts the tasks started and not yet ended (listener events arrive asynchronously). */
-    static final class RunningTasks extends SparkListener {
-        private final AtomicInteger running = new AtomicInteger();
+    /** Partitions being written by tasks in this JVM (the driver's own in local mode). */
+    private static final AtomicInteger WRITING = new AtomicInteger();
 
-        @Override
-        public void onTaskStart(SparkListenerTaskStart start) {
-            running.incrementAndGet();
+    /** Runs one task's partition, counted in {@link #WRITING} while it runs. */
+    static <T> java.util.Iterator<T> counted(java.util.concurrent.Callable<java.util.Iterator<T>> partition) throws Exception {
+        WRITING.incrementAndGet();
+        try {
+            return partition.call();
+        } finally {
+            WRITING.decrementAndGet();
         }
+    }
 
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-            running.decrementAndGet();
-        }
-
-        void awaitNone(long millis) {
-            long until = System.currentTimeMillis() + millis;
-            try {
-                Thread.sleep(200); // let the bus deliver the events of the failure
-                while (running.get() > 0 && System.currentTimeMillis() < until) {
-                    Thread.sleep(100);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Waits (at most {@code millis}) until the tasks of this JVM stopped writing: after a failure Spark kills the
+     * job's other tasks, and each stops only after the image it is writing (whose files are then whole). Tasks on
+     * other executors' JVMs (a cluster) are not waited for: a temporary file they leave is removed by the next run.
+     */
+    static void awaitNoRunningTasks(long millis) {
+        long until = System.currentTimeMillis() + millis;
+        try {
+            while (WRITING.get() > 0 && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -72,7 +72,7 @@ public final class SparkCams {
         out.mkdirs();
         Set<String> done = out.fileNames("overlays");
         List<Entry> entries = Jobs.writing(sc, out, List.of("overlays"), () -> sc.parallelize(items, Jobs.slices(sc, items.size()))
-                .mapPartitions((Iterator<Item> part) -> camsOf(part, run, data, out, s, done))
+                .mapPartitions((Iterator<Item> part) -> Jobs.counted(() -> camsOf(part, run, data, out, s, done)))
                 .collect());
         Map<String, CamStore.Entry> index = new LinkedHashMap<>();
         Map<String, Entry> byId = new java.util.HashMap<>();

@@ -71,7 +71,7 @@ public final class SparkSeeds {
         Set<String> done = out.fileNames("");
         RemoteFiles data = images;
         long computed = Jobs.writing(sc, out, List.of(), () -> sc.parallelize(ids, Jobs.slices(sc, ids.size()))
-                .mapPartitions((Iterator<String> part) -> seedsOf(part, index, cams, data, background, crfPreset, out, done))
+                .mapPartitions((Iterator<String> part) -> Jobs.counted(() -> seedsOf(part, index, cams, data, background, crfPreset, out, done)))
                 .filter(c -> c)
                 .count());
         try (Scratch driver = new Scratch()) {

@@ -68,7 +68,7 @@ public final class SparkSegment {
         out.mkdirs();
         Set<String> done = out.fileNames("");
         long computed = Jobs.writing(sc, out, List.of("overlays"), () -> sc.parallelize(ids, Jobs.slices(sc, ids.size()))
-                .mapPartitions((Iterator<String> part) -> segmentOf(part, run, data, out, s, pseudo, saveProbs, done))
+                .mapPartitions((Iterator<String> part) -> Jobs.counted(() -> segmentOf(part, run, data, out, s, pseudo, saveProbs, done)))
                 .filter(c -> c)
                 .count());
         try (Scratch driver = new Scratch()) {
