@@ -27,6 +27,14 @@ final class DemoCommand implements Callable<Integer> {
             + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors), CAMs trained with --score-pool topk")
     boolean singleClass;
 
+    @Option(names = "--from-scratch", description = "start the CAM networks from random weights instead of the shipped "
+            + "pretrained backbone (builtin:cpu-demo, docs/pretrain.md)")
+    boolean fromScratch;
+
+    @Option(names = "--pretrained", description = "start the CAM networks from this backbone instead of builtin:cpu-demo (a file, "
+            + "a 'weaktr pretrain' run's backbone.safetensors)")
+    String pretrained;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -39,7 +47,12 @@ final class DemoCommand implements Callable<Integer> {
         Demo.Settings d = Demo.Settings.defaults();
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
-        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, device.resolve(), System.out);
+        if (fromScratch && pretrained != null) {
+            throw new dev.weaktr.WeaktrException("give --from-scratch or --pretrained, not both");
+        }
+        String start = fromScratch ? null : pretrained != null ? pretrained : Demo.BUILTIN_BACKBONE;
+        System.out.println("== backbone: " + (start == null ? "random weights (--from-scratch)" : start));
+        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, start, device.resolve(), System.out);
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");

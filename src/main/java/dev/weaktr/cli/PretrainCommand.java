@@ -64,7 +64,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "dino: base lr, the effective lr is lr*batch/256 (DINO's rule; default 5e-4); fdsl: the peak lr (default 1e-3)")
     Double lr;
 
-    @Option(names = "--warmup-epochs", description = "lr warm-up epochs (default: min(10, epochs/10))")
+    @Option(names = "--warmup-epochs", description = "lr warm-up epochs (default: dino min(10, epochs/10), fdsl min(5, max(1, epochs/10)))")
     Integer warmupEpochs;
 
     @Option(names = "--out-dim", defaultValue = "4096", description = "DINO head prototypes K. Default: ${DEFAULT-VALUE}")
@@ -140,7 +140,7 @@ final class PretrainCommand implements Callable<Integer> {
             throw new WeaktrException("--objective fdsl learns from the generated corpus's own labels: give --corpus N and no --images");
         }
         FdslPretrainer.Config cfg = new FdslPretrainer.Config(vit, corpus, corpusSeed, epochs, batch, lr == null ? 1e-3 : lr, 1e-6,
-                warmupEpochs == null ? Math.min(5, Math.max(0, epochs / 10)) : warmupEpochs, weightDecay, clipGrad, seed);
+                warmupEpochs == null ? Math.min(5, Math.max(1, epochs / 10)) : warmupEpochs, weightDecay, clipGrad, seed);
         System.out.printf(Locale.ROOT, "pretrain (FDSL): %s, %d corpus images (%d families, corpus seed %d) at %d px; %d epochs x batch %d, lr %.3g, "
                 + "warm-up %d, seed %d -> %s%n", vit.name(), corpus, dev.weaktr.data.CorpusRenderer.corpusFamilies(), corpusSeed, vit.imageSize(),
                 epochs, batch, cfg.lr(), cfg.warmupEpochs(), seed, out);

@@ -41,8 +41,9 @@ import java.util.concurrent.ExecutorService;
  * unlabelled images). Loss: {@link FdslLoss} (multi-label family classification from the class token + per-patch
  * family/background fractions from the patch tokens), through two linear heads on the final-norm tokens.
  *
- * <p>Each step renders its images ({@link CorpusRenderer#renderFamilies}, image i from (corpus seed, i), at the model's
- * input size) and flips each horizontally with probability ½. AdamW with a linear warm-up and per-step cosine decay
+ * <p>Each step takes its images ({@link CorpusRenderer#renderFamilies}, image i from (corpus seed, i), at the model's
+ * input size; rendered on first use and kept in memory, 65 KB each at 128 px) and flips each horizontally with
+ * probability ½. AdamW with a linear warm-up and per-step cosine decay
  * ({@link DinoSchedule}), weight decay on weights and embeddings only, global gradient-norm clipping by the shared
  * {@link TrainingLoop} (which also owns epochs, the checkpoint of weights + moments, resume, the non-finite guard,
  * log.jsonl and progress). After every epoch {@code backbone.safetensors} holds the backbone under timm names.
@@ -142,10 +143,12 @@ public final class FdslPretrainer {
         final Net net;
         final NDManager manager;
         final ExecutorService loader;
+        final CorpusRenderer.Sample[] rendered; // 65 KB per 128 px image
         List<Integer> order;
         SplittableRandom dropPath;
 
         Steps(Path run, Config cfg, Net net, NDManager manager, ExecutorService loader) {
+            this.rendered = new CorpusRenderer.Sample[cfg.corpus()];
             this.run = run;
             this.cfg = cfg;
             this.net = net;
@@ -171,8 +174,11 @@ public final class FdslPretrainer {
             int from = stepInRound * b;
             Batches.parallel(b, k -> {
                 int index = order.get(from + k);
-                CorpusRenderer.Sample sample = CorpusRenderer.renderFamilies(s,
-                        new SplittableRandom(ImageSource.corpusSeed(cfg.corpusSeed(), index)));
+                CorpusRenderer.Sample sample = rendered[index];
+                if (sample == null) { // rendered once, kept: rendering costs about as much CPU as the step itself
+                    sample = CorpusRenderer.renderFamilies(s, new SplittableRandom(ImageSource.corpusSeed(cfg.corpusSeed(), index)));
+                    rendered[index] = sample;
+                }
                 RgbImage img = sample.image();
                 byte[] mask = sample.mask().labels();
                 if (flips[k].nextBoolean()) {
