@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
+        description = "The whole pipeline on generated data with the cpu-demo model, starting from the shipped pretrained backbone builtin:cpu-demo (--from-scratch: random weights): synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;

@@ -28,7 +28,8 @@ import java.util.Optional;
 /**
  * The whole WeakTr pipeline on generated data with the {@code cpu-demo} model: synth → train-cam (aaf and
  * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval → report. Every step is
- * the same public API the CLI commands call.
+ * the same public API the CLI commands call. {@code weaktr demo} starts both CAM networks from the shipped backbone
+ * ({@link #BUILTIN_BACKBONE}, docs/pretrain.md) with the same recipes as from scratch.
  *
  * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; the demo trains with the
  * {@link Recipe#FROM_SCRATCH} presets: a from-scratch model
