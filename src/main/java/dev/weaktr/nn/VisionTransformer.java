@@ -37,7 +37,9 @@ public final class VisionTransformer {
         /** WeakTr/MCTformer CAM model: bicubic with scale factor ((h+0.1)/g, (w+0.1)/g) (spec §1.1). */
         BICUBIC_SCALE_FACTOR,
         /** Segmenter's encoder: bilinear to the target size, align_corners False (spec §4.1). */
-        BILINEAR
+        BILINEAR,
+        /** SemFormer's backbones: bicubic to the target size, align_corners False (peers.md §4.1/§4.2). */
+        BICUBIC
     }
 
     /** All tokens after the last block, and every block's attention outputs. */
@@ -55,7 +57,8 @@ public final class VisionTransformer {
         double bound = 1 / Math.sqrt(3.0 * patch * patch); // PyTorch's default Conv2d init (timm 0.5.4 keeps it)
         this.patchWeight = p.uniform("patch_embed.proj.weight", bound, d, 3, patch, patch);
         this.patchBias = p.uniform("patch_embed.proj.bias", bound, d);
-        this.clsToken = p.truncNormal("cls_token", 0.02, 1, classTokens, d);
+        // classTokens = 0: patch tokens only (SemFormer's CAAE encoder, peers.md §4.1), no cls_token tensor
+        this.clsToken = classTokens > 0 ? p.truncNormal("cls_token", 0.02, 1, classTokens, d) : null;
         this.posEmbed = p.truncNormal("pos_embed", 0.02, 1, classTokens + (long) g * g, d);
         for (int i = 0; i < config.depth(); i++) {
             double dpr = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
@@ -159,8 +162,10 @@ public final class VisionTransformer {
         long b = x.getShape().get(0), d = x.getShape().get(1);
         int h = (int) x.getShape().get(2), w = (int) x.getShape().get(3);
         x = x.reshape(b, d, (long) h * w).transpose(0, 2, 1); // [B, hw, D]
-        NDArray cls = clsToken.broadcast(b, classTokens, d);
-        x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding(images, h, w));
+        if (classTokens > 0) {
+            x = NDArrays.concat(new NDList(clsToken.broadcast(b, classTokens, d), x), 1);
+        }
+        x = x.add(positionEmbedding(images, h, w));
         return new Embedded(x, h, w);
     }
 
@@ -177,16 +182,22 @@ public final class VisionTransformer {
     NDArray positionEmbedding(NDArray images, int h, int w) {
         int g = config.gridSize();
         long ih = images.getShape().get(2), iw = images.getShape().get(3);
-        boolean same = positionResize == PositionResize.BILINEAR ? h == g && w == g : h * w == g * g && ih == iw;
+        boolean same = positionResize != PositionResize.BICUBIC_SCALE_FACTOR ? h == g && w == g
+                : h * w == g * g && ih == iw;
         if (same) {
             return posEmbed;
         }
         long d = config.dim();
-        NDArray clsPart = posEmbed.get(new NDIndex(":, :{}, :", classTokens)); // [1, T, D]
         NDArray grid = posEmbed.get(new NDIndex(":, {}:, :", classTokens)).reshape(g, g, d);
-        NDArray resized = positionResize == PositionResize.BILINEAR
-                ? BilinearResize.resize(grid.transpose(2, 0, 1), h, w).transpose(1, 2, 0)
-                : BicubicResize.resize(grid, h, w, (h + 0.1) / g, (w + 0.1) / g);
+        NDArray resized = switch (positionResize) {
+            case BILINEAR -> BilinearResize.resize(grid.transpose(2, 0, 1), h, w).transpose(1, 2, 0);
+            case BICUBIC -> BicubicResize.resize(grid, h, w, h / (double) g, w / (double) g); // by size: scale out/in
+            case BICUBIC_SCALE_FACTOR -> BicubicResize.resize(grid, h, w, (h + 0.1) / g, (w + 0.1) / g);
+        };
+        if (classTokens == 0) {
+            return resized.reshape(1, (long) h * w, d);
+        }
+        NDArray clsPart = posEmbed.get(new NDIndex(":, :{}, :", classTokens)); // [1, T, D]
         return NDArrays.concat(new NDList(clsPart, resized.reshape(1, (long) h * w, d)), 1);
     }
 }
