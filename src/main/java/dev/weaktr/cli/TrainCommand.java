@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a method's network from image-level labels (--method afa); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--method", required = true, description = "afa")
+    @Option(names = "--method", required = true, description = "afa | semformer")
     String method;
 
     @Option(names = "--data", required = true, description = "dataset root (PASCAL VOC layout)")
@@ -52,11 +52,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
+    @Option(names = "--stage", description = "semformer: caae (stage 1, the class-aware autoencoder) | seg (stage 2, the segmentor; needs --caae)")
+    String stage;
+
+    @Option(names = "--caae", description = "semformer --stage seg: the stage-1 run folder")
+    Path caae;
+
+    @Option(names = "--epochs", description = "semformer: epochs (official 200 for caae, 20 for seg)")
+    Integer epochs;
+
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (method.equals("semformer")) {
+            return SemFormerTrain.run(this, spec.commandLine().getParseResult());
+        }
         if (!method.equals("afa")) {
             throw new WeaktrException("--method " + method + ": 'train' knows afa; WeakTr's CAM network trains with 'weaktr train-cam'");
         }
