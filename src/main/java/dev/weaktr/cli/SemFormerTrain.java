@@ -21,9 +21,6 @@ final class SemFormerTrain {
             default -> throw new WeaktrException("--backbone " + c.backbone + ": SemFormer knows official (DeiT-B-distilled "
                     + "CAAE, DeiT-S segmentor) and cpu-demo");
         };
-        if (c.pretrained != null) {
-            throw new WeaktrException("--pretrained: not supported for SemFormer yet (its encoders train from scratch)");
-        }
         SemFormerTrainConfig cfg = SemFormerTrainConfig.official(c.stage, model, c.seed).with(c.epochs,
                 parsed.hasMatchedOption("--batch") ? c.batch : null, parsed.hasMatchedOption("--crop") ? c.crop : null,
                 parsed.hasMatchedOption("--lr") ? c.lr : null);
@@ -33,7 +30,7 @@ final class SemFormerTrain {
         System.out.printf(Locale.ROOT, "train: semformer %s (%s), %d epochs x batch %d, crop %d, lr %.3g, seed %d -> %s%n",
                 cfg.stage(), model, cfg.epochs(), cfg.batch(), cfg.crop(), cfg.lr(), cfg.seed(), c.out);
         SemFormerTrainer.Result r = new SemFormerTrainer(System.out).train(c.data, c.split, c.out, cfg, c.caae,
-                c.device.resolve(), c.resume);
+                c.device.resolve(), c.resume, c.pretrained);
         System.out.printf(Locale.ROOT, "done: %d epochs (%d steps), last epoch %s, %.1f s -> %s%n", r.epochs(), r.steps(),
                 r.last(), r.seconds(), r.run());
         return 0;

@@ -28,7 +28,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", defaultValue = "mit-b1", description = "mit-b0 | mit-b1 | mit-b2 | cpu-demo. Default: ${DEFAULT-VALUE}")
     String backbone;
 
-    @Option(names = "--pretrained", description = "MiT ImageNet weights (SegFormer's mit_b*.pth layout; safetensors or .pth)")
+    @Option(names = "--pretrained", description = "ImageNet weights: afa, MiT (SegFormer's mit_b*.pth layout); semformer, timm DeiT (DeiT-B distilled for --stage caae, DeiT-S for seg); safetensors or .pth")
     Path pretrained;
 
     @Option(names = "--iters", defaultValue = "20000", description = "iterations; cam_iters, warm-up and the label switch scale with it (official 2000/1500/6000 of 20000). Default: ${DEFAULT-VALUE}")

@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param classes class names, background first (K = classes.size())
  * @param caae the stage-1 run a stage-2 run was trained against (absolute path), null for a CAAE run
+ * @param pretrained the ImageNet ViT weights the stage started from, or null (from scratch)
  */
 public record SemFormerRun(String format, String method, List<String> classes, SemFormerTrainConfig train,
-        String data, String split, String device, String caae) {
+        String data, String split, String device, String caae, String pretrained) {
     public static final String FILE = "run.json";
     public static final String FORMAT = "weaktr-semformer-run-1";
     public static final String METHOD_CAAE = "semformer-caae";

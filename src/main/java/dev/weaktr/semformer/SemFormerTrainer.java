@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.data.check.DatasetChecker;
+import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.BilinearResize;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Batches;
@@ -31,9 +32,9 @@ import java.util.SplittableRandom;
  * 0.075·AS + AC against a frozen CAAE run. Both use the official PolyOptimizer ({@link SemFormerRecipe}); an epoch
  * is a round (checkpoint, resume point, log line).
  *
- * <p>Not (yet) here: the CAAE's checkpoint selection by the thresholded-similarity mAP (the last epoch is kept) and
- * ImageNet initialisation ({@code --pretrained}); from scratch the K class tokens start independent, where the
- * official code copies the pretrained class token K times.
+ * <p>ImageNet initialisation ({@code pretrained}, {@link SemFormerPretrained}) as the official code; from scratch the
+ * K class tokens start independent (the official code copies the pretrained class token K times). Not (yet) here:
+ * the CAAE's checkpoint selection by the thresholded-similarity mAP (the last epoch is kept).
  */
 public final class SemFormerTrainer {
     private final PrintStream console;
@@ -49,7 +50,7 @@ public final class SemFormerTrainer {
      * @param caaeRun the stage-1 run (stage {@code seg} only)
      */
     public Result train(Path dataRoot, String split, Path run, SemFormerTrainConfig cfg, Path caaeRun, Device device,
-            boolean resume) {
+            boolean resume, Path pretrained) {
         boolean seg = cfg.stage().equals(SemFormerTrainConfig.SEG);
         if (seg && caaeRun == null) {
             throw new WeaktrException("train --method semformer --stage seg needs --caae RUN (a run of --stage caae)");
@@ -64,7 +65,8 @@ public final class SemFormerTrainer {
         }
         SemFormerRun manifest = new SemFormerRun(SemFormerRun.FORMAT, seg ? SemFormerRun.METHOD_SEG : SemFormerRun.METHOD_CAAE,
                 classes, cfg, dataRoot.toAbsolutePath().toString(), split, device.toString(),
-                seg ? caaeRun.toAbsolutePath().toString() : null);
+                seg ? caaeRun.toAbsolutePath().toString() : null,
+                pretrained == null ? null : pretrained.toAbsolutePath().toString());
         if (resume) {
             SemFormerRun previous = SemFormerRun.read(run);
             if (!previous.train().equals(cfg) || !previous.classes().equals(classes)) {
@@ -89,9 +91,18 @@ public final class SemFormerTrainer {
                         : SemFormerConfig.official(caaeCfg);
                 netCfg = new SemFormerConfig(netCfg.backbone().withImageSize(cfg.crop()), netCfg.classes(),
                         netCfg.classDim(), netCfg.maskDropout());
-                method = new SegStep(new SemFormerNet(params, netCfg), caae, data, cfg, manager);
+                SemFormerNet net = new SemFormerNet(params, netCfg);
+                if (pretrained != null && !resume) {
+                    console.println(SemFormerPretrained.segmentor(WeightFile.read(pretrained), params, netCfg));
+                }
+                method = new SegStep(net, caae, data, cfg, manager);
             } else {
-                method = new CaaeStep(new ClassAwareAutoEncoder(params, cfg.caae(classes.size())), data, cfg, manager);
+                CaaeConfig caaeCfg = cfg.caae(classes.size());
+                ClassAwareAutoEncoder caae = new ClassAwareAutoEncoder(params, caaeCfg);
+                if (pretrained != null && !resume) {
+                    console.println(SemFormerPretrained.caae(WeightFile.read(pretrained), params, caaeCfg));
+                }
+                method = new CaaeStep(caae, data, cfg, manager);
             }
             manifest.write(run);
             Sgd sgd = new Sgd(params, SemFormerRecipe.MOMENTUM, true,

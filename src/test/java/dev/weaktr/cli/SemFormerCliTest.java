@@ -77,6 +77,8 @@ class SemFormerCliTest {
                 "--data", data.toString(), "--out", out, "--backbone", "cpu-demo");
         expect("multiple of 16", "train", "--method", "semformer", "--stage", "caae", "--data", data.toString(), "--out", out,
                 "--crop", "40");
+        expect("missing tensor 'blocks.2.norm1.weight'", "train", "--method", "semformer", "--stage", "caae", "--data", data.toString(), "--out", out,
+                "--backbone", "cpu-demo", "--crop", "32", "--pretrained", "src/test/resources/weights/deit_tiny.pth");
         expect("expected caae or seg", "train", "--method", "semformer", "--stage", "both", "--data", data.toString(),
                 "--out", out);
     }
