@@ -9,12 +9,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
+import dev.weaktr.data.Normalize;
+import dev.weaktr.data.PilResize;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.data.check.DatasetChecker;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.BilinearResize;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Batches;
+import dev.weaktr.train.BestCheckpoint;
 import dev.weaktr.train.Checkpoint;
 import dev.weaktr.train.Sgd;
 import dev.weaktr.train.TrainingLoop;
@@ -33,8 +36,9 @@ import java.util.SplittableRandom;
  * is a round (checkpoint, resume point, log line).
  *
  * <p>ImageNet initialisation ({@code pretrained}, {@link SemFormerPretrained}) as the official code; from scratch the
- * K class tokens start independent (the official code copies the pretrained class token K times). Not (yet) here:
- * the CAAE's checkpoint selection by the thresholded-similarity mAP (the last epoch is kept).
+ * K class tokens start independent (the official code copies the pretrained class token K times). The CAAE keeps its
+ * best epoch by the official thresholded-similarity "mAP" on the training split ({@link CaaeSelection}), and stage 2
+ * uses that best checkpoint when there is one.
  */
 public final class SemFormerTrainer {
     private final PrintStream console;
@@ -86,7 +90,10 @@ public final class SemFormerTrainer {
                 CaaeConfig caaeCfg = caaeManifest.caaeConfig();
                 Parameters frozen = new Parameters(manager, DataType.FLOAT32, cfg.seed(), false);
                 ClassAwareAutoEncoder caae = new ClassAwareAutoEncoder(frozen, caaeCfg);
-                Checkpoint.load(caaeRun.resolve(Checkpoint.FILE), frozen, null);
+                Path best = caaeRun.resolve(BestCheckpoint.FILE); // the official code saves only the best CAAE epoch
+                Path caaeWeights = Files.exists(best) ? best : caaeRun.resolve(Checkpoint.FILE);
+                Checkpoint.load(caaeWeights, frozen, null);
+                console.println("frozen CAAE: " + caaeWeights);
                 SemFormerConfig netCfg = cfg.model().equals("cpu-demo") ? SemFormerConfig.cpuDemo(caaeCfg)
                         : SemFormerConfig.official(caaeCfg);
                 netCfg = new SemFormerConfig(netCfg.backbone().withImageSize(cfg.crop()), netCfg.classes(),
@@ -102,7 +109,7 @@ public final class SemFormerTrainer {
                 if (pretrained != null && !resume) {
                     console.println(SemFormerPretrained.caae(WeightFile.read(pretrained), params, caaeCfg));
                 }
-                method = new CaaeStep(caae, data, cfg, manager);
+                method = new CaaeStep(caae, params, data, cfg, manager, BestCheckpoint.forRun(run, resume));
             }
             manifest.write(run);
             Sgd sgd = new Sgd(params, SemFormerRecipe.MOMENTUM, true,
@@ -125,19 +132,50 @@ public final class SemFormerTrainer {
         return y;
     }
 
-    /** Stage 1: one CAAE step. */
+    /**
+     * Stage 1: one CAAE step; after every epoch the official selection score ({@link CaaeSelection}) over the split,
+     * each image resized (PIL bilinear) to the crop, and {@value BestCheckpoint#FILE} kept for the best epoch.
+     */
     private static final class CaaeStep implements TrainingLoop.Method {
         private final ClassAwareAutoEncoder caae;
+        private final Parameters params;
         private final VocDataset data;
         private final SemFormerTrainConfig cfg;
         private final NDManager manager;
+        private final BestCheckpoint best;
         private List<String> order;
 
-        CaaeStep(ClassAwareAutoEncoder caae, VocDataset data, SemFormerTrainConfig cfg, NDManager manager) {
+        CaaeStep(ClassAwareAutoEncoder caae, Parameters params, VocDataset data, SemFormerTrainConfig cfg,
+                NDManager manager, BestCheckpoint best) {
             this.caae = caae;
+            this.params = params;
             this.data = data;
             this.cfg = cfg;
             this.manager = manager;
+            this.best = best;
+        }
+
+        @Override
+        public void endRound(int roundsDone, Map<String, Object> record) {
+            int s = cfg.crop(), k = caae.config().classes(), n = data.size();
+            float[][] sims = new float[n][];
+            float[][] labels = new float[n][];
+            for (int i = 0; i < n; i++) {
+                String id = data.ids().get(i);
+                labels[i] = labels(data, id, k);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    float[] chw = Normalize.toChw(PilResize.bilinear(data.readImage(id), s, s));
+                    NDArray x = manager.create(chw, new Shape(1, 3, s, s));
+                    sims[i] = ClassAwareAutoEncoder.cosine(caae.cre(x), caae.crs().expandDims(0)).toFloatArray();
+                }
+            }
+            CaaeSelection.Score score = CaaeSelection.best(sims, labels);
+            record.put("train_map", score.map());
+            record.put("threshold", score.threshold());
+            if (best.offer(params, roundsDone, "train_map", score.map(), Map.of("task", SemFormerRun.METHOD_CAAE))) {
+                record.put("best", true);
+            }
         }
 
         @Override

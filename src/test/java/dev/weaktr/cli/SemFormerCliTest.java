@@ -36,6 +36,8 @@ class SemFormerCliTest {
         List<String> log = Files.readAllLines(caae.resolve("log.jsonl"));
         assertEquals(2, log.size());
         assertTrue(log.get(0).contains("loss_recon") && log.get(0).contains("loss_ss"), log.get(0));
+        assertTrue(log.get(0).contains("train_map") && log.get(0).contains("\"best\":true"), log.get(0));
+        assertTrue(Files.exists(caae.resolve("checkpoint-best.safetensors")));
 
         Path seg = tmp.resolve("seg");
         String[] stage2 = {"train", "--method", "semformer", "--stage", "seg", "--caae", caae.toString(), "--data",
