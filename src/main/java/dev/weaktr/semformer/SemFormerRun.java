@@ -43,8 +43,15 @@ public record SemFormerRun(String format, String method, List<String> classes, S
         return r;
     }
 
-    /** The CAAE shape of this run (stage 1: its own; stage 2: read from the CAAE run it names). */
+    /** The CAAE shape of this run (stage 1: its own input size; stage 2: the model preset's). */
     public CaaeConfig caaeConfig() {
         return train.caae(classes.size());
+    }
+
+    /** The segmentor shape of a stage-2 run: the preset's ViT with its position grid at the training crop. */
+    public SemFormerConfig segmentorConfig() {
+        CaaeConfig caae = caaeConfig();
+        SemFormerConfig c = train.model().equals("cpu-demo") ? SemFormerConfig.cpuDemo(caae) : SemFormerConfig.official(caae);
+        return new SemFormerConfig(c.backbone().withImageSize(train.crop()), c.classes(), c.classDim(), c.maskDropout());
     }
 }

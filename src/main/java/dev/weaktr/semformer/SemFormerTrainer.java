@@ -94,10 +94,12 @@ public final class SemFormerTrainer {
                 Path caaeWeights = Files.exists(best) ? best : caaeRun.resolve(Checkpoint.FILE);
                 Checkpoint.load(caaeWeights, frozen, null);
                 console.println("frozen CAAE: " + caaeWeights);
-                SemFormerConfig netCfg = cfg.model().equals("cpu-demo") ? SemFormerConfig.cpuDemo(caaeCfg)
-                        : SemFormerConfig.official(caaeCfg);
-                netCfg = new SemFormerConfig(netCfg.backbone().withImageSize(cfg.crop()), netCfg.classes(),
-                        netCfg.classDim(), netCfg.maskDropout());
+                SemFormerConfig netCfg = manifest.segmentorConfig();
+                if (netCfg.classDim() != caaeCfg.classDim()) {
+                    throw new WeaktrException(caaeRun.resolve(SemFormerRun.FILE) + ": a " + caaeManifest.train().model()
+                            + " CAAE (E = " + caaeCfg.classDim() + ") for a " + cfg.model() + " segmentor (E = "
+                            + netCfg.classDim() + "); train both stages with the same --backbone");
+                }
                 SemFormerNet net = new SemFormerNet(params, netCfg);
                 if (pretrained != null && !resume) {
                     console.println(SemFormerPretrained.segmentor(WeightFile.read(pretrained), params, netCfg));

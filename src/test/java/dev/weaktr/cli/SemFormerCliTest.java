@@ -50,6 +50,16 @@ class SemFormerCliTest {
         }
         assertTrue(Files.readString(seg.resolve("run.json")).contains("\"method\" : \"semformer\""));
 
+        // CRA CAMs of the segmentor into a CAMS folder the seed/eval commands read
+        Path cams = tmp.resolve("cams");
+        r = Cli.run("cams", "--run", seg.toString(), "--data", data.toString(), "--split", "train", "--out", cams.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, Files.readAllLines(cams.resolve("cams.tsv")).size());
+        r = Cli.run("eval-cam", "--cams", cams.toString(), "--data", data.toString(), "--split", "train");
+        assertEquals(0, r.code(), r.err());
+        expect("a SemFormer CAAE run", "cams", "--run", caae.toString(), "--data", data.toString(), "--split", "train",
+                "--out", tmp.resolve("c2").toString());
+
         // a second epoch by --resume
         String[] more = {"train", "--method", "semformer", "--stage", "caae", "--data", data.toString(), "--out",
             caae.toString(), "--backbone", "cpu-demo", "--epochs", "2", "--batch", "2", "--crop", "32", "--resume"};
