@@ -48,7 +48,8 @@ public final class SemFormerTrainer {
     }
 
     /** What a finished run reports. */
-    public record Result(Path run, int epochs, long steps, Map<String, Double> last, double seconds) {}
+    public record Result(Path run, int epochs, long steps, Map<String, Double> last, double seconds,
+            double medianStepSeconds) {}
 
     /**
      * @param caaeRun the stage-1 run (stage {@code seg} only)
@@ -118,8 +119,10 @@ public final class SemFormerTrainer {
                     name -> SemFormerRecipe.weightDecay(name, cfg.weightDecay()), SemFormerRecipe::lrScale);
             TrainingLoop.Config loop = new TrainingLoop.Config(cfg.epochs(), stepsPerEpoch, "epoch",
                     (r, updates) -> cfg.lr() * SemFormerRecipe.lrFactor(updates, total), 0, cfg.seed(), false);
-            Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, sgd, loop, method);
-            return new Result(run, cfg.epochs(), total, last, (System.nanoTime() - t0) / 1e9);
+            TrainingLoop trainingLoop = new TrainingLoop(console);
+            Map<String, Double> last = trainingLoop.run(run, resume, params, sgd, loop, method);
+            return new Result(run, cfg.epochs(), total, last, (System.nanoTime() - t0) / 1e9,
+                    trainingLoop.medianStepSeconds());
         }
     }
 
