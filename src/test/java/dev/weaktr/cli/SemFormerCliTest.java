@@ -55,7 +55,7 @@ class SemFormerCliTest {
         r = Cli.run("cams", "--run", seg.toString(), "--data", data.toString(), "--split", "train", "--out", cams.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(4, Files.readAllLines(cams.resolve("cams.tsv")).size());
-        r = Cli.run("eval-cam", "--cams", cams.toString(), "--data", data.toString(), "--split", "train");
+        r = Cli.run("eval-cam", "--cams", cams.toString(), "--data", data.toString(), "--split", "train", "--erode", "7");
         assertEquals(0, r.code(), r.err());
         expect("a SemFormer CAAE run", "cams", "--run", caae.toString(), "--data", data.toString(), "--split", "train",
                 "--out", tmp.resolve("c2").toString());
