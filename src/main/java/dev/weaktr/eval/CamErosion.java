@@ -65,15 +65,7 @@ public final class CamErosion {
             int plane = gt.width() * gt.height();
             float[] max = new float[plane];
             int[] arg = new int[plane];
-            for (int kk = 0; kk < cams.classes().length; kk++) {
-                for (int i = 0; i < plane; i++) {
-                    float v = cams.maps()[kk * plane + i];
-                    if (kk == 0 || v > max[i]) {
-                        max[i] = v;
-                        arg[i] = cams.classes()[kk];
-                    }
-                }
-            }
+            CamEvaluator.maxOverClasses(cams, max, arg);
             int[] labels = new int[plane];
             byte[] pred = new byte[plane];
             for (int t = 0; t < n; t++) {

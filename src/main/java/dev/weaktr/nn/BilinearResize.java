@@ -14,10 +14,15 @@ public final class BilinearResize {
 
     /** Weight matrix {@code [out, in]} for one axis. */
     public static float[] weights(int in, int out) {
-        float[] w = new float[out * in];
         double scale = in / (double) out;
+        return weights(in, out, i -> Math.max(0, (i + 0.5) * scale - 0.5));
+    }
+
+    /** Linear interpolation weights [out, in] from each output index's source coordinate. */
+    private static float[] weights(int in, int out, java.util.function.IntToDoubleFunction source) {
+        float[] w = new float[out * in];
         for (int i = 0; i < out; i++) {
-            double src = Math.max(0, (i + 0.5) * scale - 0.5);
+            double src = source.applyAsDouble(i);
             int lo = Math.min((int) Math.floor(src), in - 1);
             int hi = Math.min(lo + 1, in - 1);
             double f = src - lo;
@@ -32,17 +37,8 @@ public final class BilinearResize {
      * {@code i·(in−1)/(out−1)} (0 when out = 1), SemFormer's mask and AE-input resizing (peers.md §4.2).
      */
     public static float[] weightsAlignCorners(int in, int out) {
-        float[] w = new float[out * in];
         double scale = out > 1 ? (in - 1) / (double) (out - 1) : 0;
-        for (int i = 0; i < out; i++) {
-            double src = i * scale;
-            int lo = Math.min((int) Math.floor(src), in - 1);
-            int hi = Math.min(lo + 1, in - 1);
-            double f = src - lo;
-            w[i * in + lo] += (float) (1 - f);
-            w[i * in + hi] += (float) f;
-        }
-        return w;
+        return weights(in, out, i -> i * scale);
     }
 
     /** {@code [..., h, w] -> [..., outH, outW]}. */
