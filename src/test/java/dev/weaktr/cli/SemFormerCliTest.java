@@ -80,6 +80,16 @@ class SemFormerCliTest {
     }
 
     @Test
+    void demoRowsRunEndToEnd() throws Exception {
+        Path out = tmp.resolve("demo");
+        Cli.Run r = Cli.run("demo", "--semformer", "--out", out.toString(), "--train", "4", "--cam-epochs", "1",
+                "--seg-epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("semformer-cams").resolve("metrics.json")));
+        assertTrue(Files.exists(out.resolve("semformer-caae").resolve("checkpoint-best.safetensors")));
+    }
+
+    @Test
     void badInputIsOneLine() {
         String out = tmp.resolve("x").toString();
         expect("--stage caae", "train", "--method", "semformer", "--data", data.toString(), "--out", out);
