@@ -27,6 +27,35 @@ public final class BilinearResize {
         return w;
     }
 
+    /** Weight matrix {@code [out, in]} for one axis with {@code align_corners=True}: source {@code i·(in−1)/(out−1)}. */
+    public static float[] weightsAlignCorners(int in, int out) {
+        float[] w = new float[out * in];
+        double scale = out > 1 ? (in - 1) / (double) (out - 1) : 0;
+        for (int i = 0; i < out; i++) {
+            double src = i * scale;
+            int lo = Math.min((int) Math.floor(src), in - 1);
+            int hi = Math.min(lo + 1, in - 1);
+            double f = src - lo;
+            w[i * in + lo] += (float) (1 - f);
+            w[i * in + hi] += (float) f;
+        }
+        return w;
+    }
+
+    /** {@code [..., h, w] -> [..., outH, outW]} with {@code align_corners=True} (DPT's fusion and head upsampling). */
+    public static NDArray resizeAlignCorners(NDArray x, int outH, int outW) {
+        long[] s = x.getShape().getShape();
+        int h = (int) s[s.length - 2], w = (int) s[s.length - 1];
+        if (h == outH && w == outW) {
+            return x;
+        }
+        NDManager m = x.getManager();
+        NDArray wh = m.create(weightsAlignCorners(h, outH), new Shape(outH, h)).toType(x.getDataType(), false);
+        NDArray wwT = m.create(weightsAlignCorners(w, outW), new Shape(outW, w)).toType(x.getDataType(), false)
+                .transpose();
+        return wh.matMul(x).matMul(wwT);
+    }
+
     /** {@code [..., h, w] -> [..., outH, outW]}. */
     public static NDArray resize(NDArray x, int outH, int outW) {
         long[] s = x.getShape().getShape();
