@@ -36,10 +36,11 @@ public record DptVitConfig(String name, VitConfig vit, ResNetV2.Config resnet, b
     public static final DptVitConfig DEIT_B_DISTILLED = new DptVitConfig("deit-b-distilled",
             base("deit-b-distilled"), null, true, new int[] {2, 5, 8, 11}, new int[] {96, 192, 384, 768});
     /**
-     * The project's CPU demo ViT ({@link VitConfig#CPU_DEMO}: width 192, 4 blocks, 3 heads), hooking every block, the
+     * The project's CPU demo ViT (the shape of {@link VitConfig#CPU_DEMO}: width 192, 4 blocks, 3 heads, MLP ×2; no drop path, as GETAM), hooking every block, the
      * reassemble widths ViT-B's scaled by 192/768. Not an official GETAM backbone.
      */
-    public static final DptVitConfig CPU_DEMO = new DptVitConfig("cpu-demo", VitConfig.CPU_DEMO, null, false,
+    public static final DptVitConfig CPU_DEMO = new DptVitConfig("cpu-demo",
+            new VitConfig("cpu-demo", 16, 192, 4, 3, 2, 1e-6f, 0, 128), null, false,
             new int[] {0, 1, 2, 3}, new int[] {24, 48, 96, 192});
 
     public static final List<DptVitConfig> PRESETS = List.of(VIT_HYBRID, VIT_B, DEIT_B, DEIT_B_DISTILLED, CPU_DEMO);

@@ -9,11 +9,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a method's network from image-level labels (--method afa); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
+        description = "Train a method's network from image-level labels (--method afa | getam); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--method", required = true, description = "afa")
+    @Option(names = "--method", required = true, description = "afa | getam")
     String method;
 
     @Option(names = "--data", required = true, description = "dataset root (PASCAL VOC layout)")
@@ -52,13 +53,30 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
+    @Option(names = "--saliency", description = "getam: saliency maps, one PNG per image (<id>.png, the image's size); "
+            + "without them GETAM runs image-level only")
+    Path saliency;
+
+    @Option(names = "--saliency-bit-exact", description = "getam: the official in-place saliency binarisation quirk "
+            + "(BCE target 1 except at mined pixels) instead of the intent (1 where not salient)")
+    boolean saliencyBitExact;
+
+    @Option(names = "--features", defaultValue = "256", description = "getam: DPT decoder width. Default: ${DEFAULT-VALUE}")
+    int features;
+
     @Mixin
     DeviceOption device;
 
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (method.equals("getam")) {
+            return GetamTrain.run(this);
+        }
         if (!method.equals("afa")) {
-            throw new WeaktrException("--method " + method + ": 'train' knows afa; WeakTr's CAM network trains with 'weaktr train-cam'");
+            throw new WeaktrException("--method " + method + ": 'train' knows afa and getam; WeakTr's CAM network trains with 'weaktr train-cam'");
         }
         String mit = backbone.equals("cpu-demo") ? "mit-cpu-demo" : backbone;
         AfaTrainConfig cfg = AfaTrainConfig.official(iters, batch, crop, seed).withLr(lr);

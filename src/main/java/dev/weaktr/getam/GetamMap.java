@@ -36,6 +36,11 @@ public final class GetamMap {
     /** The official {@code start_layer}: blocks 6..11 of 12. */
     public static final int START_LAYER = 6;
 
+    /** The first block summed: the official 6 for 12 blocks, half the depth otherwise (2 of the cpu-demo's 4). */
+    public static int startLayer(dev.weaktr.backbone.DptVitConfig backbone) {
+        return backbone.vit().depth() / 2;
+    }
+
     private GetamMap() {}
 
     /**
