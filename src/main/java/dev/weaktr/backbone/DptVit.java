@@ -139,6 +139,13 @@ public final class DptVit implements Backbone {
         List<String> loaded = new ArrayList<>(), adapted = new ArrayList<>(), dropped = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<LoadReport.Mismatch> mismatched = new ArrayList<>();
+        for (String name : params.all().keySet()) {
+            String key = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+            if (key != null && !w.has(key) && !w.has("model." + key)) {
+                throw new WeaktrException(file + ": no tensor '" + key + "' for backbone " + config.name()
+                        + " (a file of another backbone?)");
+            }
+        }
         for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
                 continue;
@@ -153,7 +160,7 @@ public final class DptVit implements Backbone {
             float[] v = w.tensors().get(fileKey);
             long[] got = w.shape(fileKey);
             if (key.equals("pos_embed") && got.length == 3 && got[2] == want[2] && got[1] != want[1]) {
-                v = resizeGrid(v, got, want);
+                v = resizeGrid(file, v, got, want);
                 adapted.add(key + " (position grid resized bilinearly)");
             } else if (!java.util.Arrays.equals(got, want)) {
                 mismatched.add(new LoadReport.Mismatch(key, got, want));
@@ -187,12 +194,12 @@ public final class DptVit implements Backbone {
         return report;
     }
 
-    private float[] resizeGrid(float[] v, long[] got, long[] want) {
+    private float[] resizeGrid(Path file, float[] v, long[] got, long[] want) {
         int prefix = config.prefixTokens();
         int d = (int) want[2];
         int g0 = (int) Math.round(Math.sqrt(got[1] - prefix)), g = (int) Math.round(Math.sqrt(want[1] - prefix));
         if ((long) g0 * g0 + prefix != got[1] || (long) g * g + prefix != want[1]) {
-            throw new WeaktrException("pos_embed of " + got[1] + " rows does not hold " + prefix + " prefix tokens and a square grid");
+            throw new WeaktrException(file + ": pos_embed of " + got[1] + " rows does not hold " + prefix + " prefix tokens and a square grid");
         }
         float[] out = new float[(int) (want[1] * d)];
         System.arraycopy(v, 0, out, 0, prefix * d);
