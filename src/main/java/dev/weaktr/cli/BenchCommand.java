@@ -38,8 +38,25 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Option(names = "--getam", split = ",", description = "GETAM backbones to time (vit-b, vit-hybrid, deit-b, "
+            + "deit-b-distilled, cpu-demo): both forwards, the per-class backward, the training step; --getam-size, "
+            + "--getam-batch")
+    List<String> getam;
+
+    @Option(names = "--getam-size", defaultValue = "256", description = "GETAM input size. Default: ${DEFAULT-VALUE}")
+    int getamSize;
+
+    @Option(names = "--getam-batch", defaultValue = "4", description = "GETAM batch. Default: ${DEFAULT-VALUE}")
+    int getamBatch;
+
     @Override
     public Integer call() throws Exception {
+        if (getam != null) {
+            System.out.println(GetamBench.table(getam, getamSize, getamBatch, steps, device.resolve()));
+            if (models == null && encoders == null) {
+                return 0;
+            }
+        }
         if (encoders != null) {
             List<SegBenchmark.Row> segRows = new ArrayList<>();
             for (String name : encoders) {
