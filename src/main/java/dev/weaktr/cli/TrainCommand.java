@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
             + "(BCE target 1 except at mined pixels) instead of the intent (1 where not salient)")
     boolean saliencyBitExact;
 
-    @Option(names = "--features", defaultValue = "256", description = "getam: DPT decoder width. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--features", defaultValue = "256", description = "getam: DPT decoder width (64 for --backbone cpu-demo unless given). Default: ${DEFAULT-VALUE}")
     int features;
 
     @Mixin

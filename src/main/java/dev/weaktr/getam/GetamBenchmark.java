@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * {@code weaktr bench --getam}: GETAM's costs on random weights and images (20 classes, 2 present per image):
  * the classification forward, the full forward (both heads), one per-class backward for the GETAM map, and a
  * phase-2 training step (classification forward, the per-class backwards, PAMR and label completion, the second
- * forward, CE + saliency + classification loss, backward, SGD update). Medians after one warm-up.
+ * forward, CE + saliency + classification loss, backward, SGD update). Medians after one warm-up. DPT's official 256
+ * decoder features (64 for cpu-demo, as {@code train --method getam}).
  */
 public final class GetamBenchmark {
     private GetamBenchmark() {}
@@ -35,7 +36,7 @@ public final class GetamBenchmark {
 
     public static Row run(DptVitConfig backbone, int size, int batch, int steps, Device device) {
         int classes = 20;
-        GetamConfig cfg = new GetamConfig(backbone, classes, 256);
+        GetamConfig cfg = new GetamConfig(backbone, classes, backbone.name().equals("cpu-demo") ? 64 : 256);
         try (NDManager m = NDManager.newBaseManager(device)) {
             Parameters p = new Parameters(m, DataType.FLOAT32, 0);
             GetamNet net = new GetamNet(p, cfg);
