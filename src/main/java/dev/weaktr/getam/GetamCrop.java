@@ -25,8 +25,11 @@ final class GetamCrop {
      * @param ori [3, S, S] 0–255 integers
      * @param valid [S·S] the crop mask (true on image pixels)
      * @param saliency [S·S] the saliency values (0–255, 0 in the padding), or null without a saliency map
+     * @param top the valid box: rows {@code top..bottom-1}, columns {@code left..right-1} (the official crop mask is
+     *     this rectangle; the dense-CRF loss's ROI)
      */
-    record Sample(float[] image, float[] ori, boolean[] valid, float[] saliency) {}
+    record Sample(float[] image, float[] ori, boolean[] valid, float[] saliency, int top, int bottom, int left,
+            int right) {}
 
     /** @param saliency the image's saliency map [h·w] (0–255) at the image's size, or null */
     static Sample apply(RgbImage img, float[] saliency, int crop, SplittableRandom rng) {
@@ -84,7 +87,7 @@ final class GetamCrop {
                 }
             }
         }
-        return new Sample(image, ori, valid, salOut);
+        return new Sample(image, ori, valid, salOut, contTop, contTop + ch, contLeft, contLeft + cw);
     }
 
     /** OpenCV's {@code INTER_NEAREST}: source index ⌊i·in/out⌋. */
