@@ -41,6 +41,11 @@ public final class BilinearResize {
         return weights(in, out, i -> i * scale);
     }
 
+    /** {@code [..., h, w] -> [..., outH, outW]} with {@code align_corners=True} (DPT's fusion and head upsampling). */
+    public static NDArray resizeAlignCorners(NDArray x, int outH, int outW) {
+        return resize(x, outH, outW, true);
+    }
+
     /** {@code [..., h, w] -> [..., outH, outW]}. */
     public static NDArray resize(NDArray x, int outH, int outW) {
         return resize(x, outH, outW, false);
