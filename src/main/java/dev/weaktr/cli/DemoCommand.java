@@ -38,6 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--semformer", description = "SemFormer's rows instead: synth -> CAAE -> segmentor -> CRA cams -> eval-cam "
+            + "(with and without its 7x7 erosion), cpu-demo size; --cam-epochs / --seg-epochs set the CAAE / segmentor epochs (default 10 / 5)")
+    boolean semformer;
+
     @Mixin
     DeviceOption device;
 
@@ -45,6 +49,15 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         Demo.Settings d = Demo.Settings.defaults();
+        if (semformer) {
+            dev.weaktr.semformer.SemFormerDemo.Report r = dev.weaktr.semformer.SemFormerDemo.run(out,
+                    train == null ? d.trainImages() : train, d.valImages(), d.size(), camEpochs == null ? 10 : camEpochs,
+                    segEpochs == null ? 5 : segEpochs, seed, device.resolve(), System.out);
+            System.out.println();
+            System.out.print(dev.weaktr.semformer.SemFormerDemo.table(r));
+            System.out.printf(Locale.ROOT, "whole demo: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
         if (fromScratch && pretrained != null) {
