@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cams", mixinStandardHelpOptions = true,
         description = "Generate multi-scale + flip CAMs for a split: CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
 final class CamsCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam)")
+    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -39,8 +39,20 @@ final class CamsCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (dev.weaktr.semformer.SemFormerCams.isRun(run)) { // SemFormer's CRA CAMs (official scales 0.5,1,1.5,2 + flips)
+            double[] s = spec.commandLine().getParseResult().hasMatchedOption("--scales") ? scales
+                    : dev.weaktr.semformer.CraCam.SCALES;
+            CamPipeline.CamsResult r = dev.weaktr.semformer.SemFormerCams.generate(run, data, split, out, s,
+                    dev.weaktr.semformer.CraCam.LAYERS, device.resolve(), System.out);
+            System.out.printf(Locale.ROOT, "wrote SemFormer CRA CAMs of %d images (%d with labelled classes) in %.1f s -> %s%n",
+                    r.images(), r.withMaps(), r.seconds(), out);
+            return 0;
+        }
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
                 throw new dev.weaktr.WeaktrException("--scales: each scale must be in (0, 8], got " + s);

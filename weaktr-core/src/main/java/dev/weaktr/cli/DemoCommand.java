@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
+        description = "The whole pipeline on generated data with the cpu-demo model, starting from the shipped pretrained backbone builtin:cpu-demo (--from-scratch: random weights): synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -27,8 +27,20 @@ final class DemoCommand implements Callable<Integer> {
             + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors), CAMs trained with --score-pool topk")
     boolean singleClass;
 
+    @Option(names = "--from-scratch", description = "start the CAM networks from random weights instead of the shipped "
+            + "pretrained backbone (builtin:cpu-demo, docs/pretrain.md)")
+    boolean fromScratch;
+
+    @Option(names = "--pretrained", description = "start the CAM networks from this backbone instead of builtin:cpu-demo (a file, "
+            + "a 'weaktr pretrain' run's backbone.safetensors)")
+    String pretrained;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
+
+    @Option(names = "--semformer", description = "SemFormer's rows instead: synth -> CAAE -> segmentor -> CRA cams -> eval-cam "
+            + "(with and without its 7x7 erosion), cpu-demo size; --cam-epochs / --seg-epochs set the CAAE / segmentor epochs (default 10 / 5)")
+    boolean semformer;
 
     @Mixin
     DeviceOption device;
@@ -37,9 +49,23 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         Demo.Settings d = Demo.Settings.defaults();
+        if (semformer) {
+            dev.weaktr.semformer.SemFormerDemo.Report r = dev.weaktr.semformer.SemFormerDemo.run(out,
+                    train == null ? d.trainImages() : train, d.valImages(), d.size(), camEpochs == null ? 10 : camEpochs,
+                    segEpochs == null ? 5 : segEpochs, seed, device.resolve(), System.out);
+            System.out.println();
+            System.out.print(dev.weaktr.semformer.SemFormerDemo.table(r));
+            System.out.printf(Locale.ROOT, "whole demo: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
-        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, device.resolve(), System.out);
+        if (fromScratch && pretrained != null) {
+            throw new dev.weaktr.WeaktrException("give --from-scratch or --pretrained, not both");
+        }
+        String start = fromScratch ? null : pretrained != null ? pretrained : Demo.BUILTIN_BACKBONE;
+        System.out.println("== backbone: " + (start == null ? "random weights (--from-scratch)" : start));
+        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, start, device.resolve(), System.out);
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");

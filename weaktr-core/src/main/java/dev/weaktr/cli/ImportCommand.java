@@ -17,7 +17,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, description = "checkpoint file, e.g. checkpoint_best_mIoU.pth")
     Path from;
 
-    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | semformer-caae | semformer (SemFormer's two stages). Default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(names = "--out", required = true, description = "run folder to write")
@@ -53,6 +53,13 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         if (kind.equals("seg")) {
             return importSeg();
+        }
+        if (kind.equals("semformer-caae") || kind.equals("semformer")) {
+            dev.weaktr.semformer.SemFormerImport.Imported r = dev.weaktr.semformer.SemFormerImport.run(from, kind, out,
+                    classes == null ? null : ClassList.read(classes));
+            System.out.printf("imported %s: %s (%s), %d classes, crop %d -> %s%n", from, r.method(), r.model(), r.classes(),
+                    r.crop(), r.run());
+            return 0;
         }
         if (!kind.equals("cam")) {
             throw new WeaktrException("unknown --kind '" + kind + "'; expected cam or seg");
