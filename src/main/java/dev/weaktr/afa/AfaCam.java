@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
 public final class AfaCam {
     private AfaCam() {}
 
-    /** CAM {@code [B, C, H, W]} in [0, 1] and Â {@code [B, N, N]} of the largest scale. */
-    public record Result(NDArray cam, NDArray affinity) {}
+    /** CAM {@code [B, C, H, W]} in [0, 1] and Â {@code [B, N, N]} of the largest scale, N = gridH·gridW (its c4 grid). */
+    public record Result(NDArray cam, NDArray affinity, int gridH, int gridW) {}
 
     /**
      * @param images {@code [B, 3, H, W]} normalised
@@ -31,6 +31,7 @@ public final class AfaCam {
         NDArray sum = null;
         NDArray affinity = null;
         double maxScale = Double.NEGATIVE_INFINITY;
+        int gridH = 0, gridW = 0;
         for (double s : scales) {
             NDArray x = s == 1.0 ? images : BilinearResize.resize(images, (int) (s * h), (int) (s * w));
             NDArray both = NDArrays.concat(new NDList(x, x.flip(3)), 0);
@@ -41,11 +42,13 @@ public final class AfaCam {
             if (s > maxScale) {
                 maxScale = s;
                 affinity = o.affinity().get("0:{}", b);
+                gridH = (int) o.c4().getShape().get(2);
+                gridW = (int) o.c4().getShape().get(3);
             }
         }
         NDArray min = Ops.max(sum.neg(), 2, 3).neg().expandDims(2).expandDims(3);
         NDArray shifted = sum.sub(min);
         NDArray max = Ops.max(shifted, 2, 3).expandDims(2).expandDims(3);
-        return new Result(shifted.div(max.add(1e-5)), affinity);
+        return new Result(shifted.div(max.add(1e-5)), affinity, gridH, gridW);
     }
 }

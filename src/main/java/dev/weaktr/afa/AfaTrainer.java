@@ -83,7 +83,7 @@ public final class AfaTrainer {
         AfaConfig net = AfaConfig.of(mit, data.classes().numForeground());
         AfaRun manifest = new AfaRun(AfaRun.FORMAT, AfaRun.METHOD, mit.name(), net.embedDim(), data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),
-                pretrained == null ? null : pretrained.toAbsolutePath().toString());
+                pretrained == null ? null : pretrained.toAbsolutePath().toString(), mit);
         if (resume) {
             AfaRun previous = AfaRun.read(run);
             if (!previous.backbone().equals(manifest.backbone()) || !previous.classes().equals(manifest.classes())
@@ -169,7 +169,7 @@ public final class AfaTrainer {
                     AfaCam.Result cam = AfaCam.multiScale(model, x, CAM_SCALES, netRng);
                     float[] cams = cam.cam().toFloatArray();
                     float[] aff = cam.affinity().toFloatArray();
-                    int g = s * 3 / 2 / 16, n = g * g, grid = (s / 16) * (s / 16);
+                    int n = cam.gridH() * cam.gridW(), grid = (s / 16) * (s / 16);
                     segLabels = new int[b * hw];
                     affLabels = new int[b * grid * grid];
                     for (int i = 0; i < b; i++) {
@@ -180,7 +180,7 @@ public final class AfaTrainer {
                                 grid * grid);
                         // official: "if n_iter <= 6000: refined_aff_label = refined_pseudo_label"
                         int[] seg = step <= cfg.switchIteration() ? refined : AfaLabels.randomWalkLabel(image01, ci, present[i],
-                                Arrays.copyOfRange(aff, i * n * n, (i + 1) * n * n), g, g, cfg.radius(), s, s, boxes[i]);
+                                Arrays.copyOfRange(aff, i * n * n, (i + 1) * n * n), cam.gridH(), cam.gridW(), cfg.radius(), s, s, boxes[i]);
                         System.arraycopy(seg, 0, segLabels, i * hw, hw);
                     }
                 }

@@ -14,8 +14,12 @@ public final class BilinearResize {
 
     /** Weight matrix {@code [out, in]} for one axis. */
     public static float[] weights(int in, int out) {
+        return weights(in, out, in / (double) out);
+    }
+
+    /** As {@link #weights(int, int)} with the source step {@code scale} per output pixel given explicitly. */
+    static float[] weights(int in, int out, double scale) {
         float[] w = new float[out * in];
-        double scale = in / (double) out;
         for (int i = 0; i < out; i++) {
             double src = Math.max(0, (i + 0.5) * scale - 0.5);
             int lo = Math.min((int) Math.floor(src), in - 1);
@@ -38,5 +42,20 @@ public final class BilinearResize {
         NDArray wh = m.create(weights(h, outH), new Shape(outH, h)).toType(x.getDataType(), false);
         NDArray wwT = m.create(weights(w, outW), new Shape(outW, w)).toType(x.getDataType(), false).transpose();
         return wh.matMul(x).matMul(wwT); // broadcast over the leading axes
+    }
+
+    /**
+     * PyTorch's {@code F.interpolate(x, scale_factor=f, mode="bilinear", align_corners=False)}: output
+     * {@code floor(f·h) × floor(f·w)}, and source coordinates stepped by {@code 1/f}, not by in/out (torch passes
+     * the factor on to the kernel when {@code recompute_scale_factor} is unset). {@code [..., h, w]}.
+     */
+    public static NDArray resizeByFactor(NDArray x, double f) {
+        long[] s = x.getShape().getShape();
+        int h = (int) s[s.length - 2], w = (int) s[s.length - 1];
+        int outH = (int) Math.floor(h * f), outW = (int) Math.floor(w * f);
+        NDManager m = x.getManager();
+        NDArray wh = m.create(weights(h, outH, 1 / f), new Shape(outH, h)).toType(x.getDataType(), false);
+        NDArray wwT = m.create(weights(w, outW, 1 / f), new Shape(outW, w)).toType(x.getDataType(), false).transpose();
+        return wh.matMul(x).matMul(wwT);
     }
 }
