@@ -114,6 +114,20 @@ public final class AfaTrainer {
         }
     }
 
+    /** {@code x·std + mean} per channel: the 0–255 crop {@code get_energy_loss} gives the energy ({@code [B, 3, S, S]}). */
+    static float[] denormalised(float[] images, int b, int hw) {
+        float[] out = new float[images.length];
+        for (int i = 0; i < b; i++) {
+            for (int c = 0; c < 3; c++) {
+                int base = (i * 3 + c) * hw;
+                for (int j = 0; j < hw; j++) {
+                    out[base + j] = images[base + j] * AfaLabels.STD[c] + AfaLabels.MEAN[c];
+                }
+            }
+        }
+        return out;
+    }
+
     /** One AFA iteration, plugged into the loop. */
     private static final class Step implements TrainingLoop.Method {
         private final AfaNet model;
@@ -193,10 +207,21 @@ public final class AfaTrainer {
                         NDArray seg = AfaLoss.balancedCrossEntropy(BilinearResize.resize(out.seg(), s, s), segLabels);
                         NDArray aff = AfaLoss.affinity(out.affinity(), affLabels);
                         total = AfaLoss.total(cls, seg, aff);
+                        NDArray reg = null;
+                        if (cfg.rloss() > 0) {
+                            // the commented-out "+ 0.01 * reg_loss" on get_energy_loss(img=inputs, label=refined_aff_label)
+                            float[] pixels = denormalised(images, b, hw);
+                            reg = DenseEnergyLoss.loss(BilinearResize.resize(out.seg(), s, s), pixels, segLabels, boxes,
+                                    DenseEnergyLoss.LAYER_WEIGHT);
+                            total = total.add(reg.mul(dev.weaktr.nn.Ops.scalar(reg, cfg.rloss())));
+                        }
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());
                         terms.put("loss_seg", (double) seg.getFloat());
                         terms.put("loss_aff", (double) aff.getFloat());
+                        if (reg != null) {
+                            terms.put("loss_reg", (double) reg.getFloat());
+                        }
                     } else {
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());
