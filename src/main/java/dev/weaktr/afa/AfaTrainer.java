@@ -52,8 +52,8 @@ public final class AfaTrainer {
         return this;
     }
 
-    /** What a finished run reports. */
-    public record Result(Path run, int iterations, Map<String, Double> last, double seconds) {}
+    /** What a finished run reports; {@code medianStepSeconds} covers this invocation's steps (optimizer update included). */
+    public record Result(Path run, int iterations, Map<String, Double> last, double seconds, double medianStepSeconds) {}
 
     public Result train(Path dataRoot, String split, Path run, String backbone, AfaTrainConfig cfg, Device device,
             boolean resume, Path pretrained) {
@@ -109,8 +109,9 @@ public final class AfaTrainer {
             TrainingLoop.Config loop = new TrainingLoop.Config(rounds, round, "iterations",
                     (r, updates) -> cfg.lr() * cfg.lrFactor(updates), 0, cfg.seed(), false);
             Step step = new Step(model, data, cfg, manager, beforeBackward);
-            Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, adam, loop, step, stopAfterRounds);
-            return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9);
+            TrainingLoop trainingLoop = new TrainingLoop(console);
+            Map<String, Double> last = trainingLoop.run(run, resume, params, adam, loop, step, stopAfterRounds);
+            return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9, trainingLoop.medianStepSeconds());
         }
     }
 

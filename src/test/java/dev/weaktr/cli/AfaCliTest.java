@@ -115,6 +115,24 @@ class AfaCliTest {
                 "--model", "mit-b1");
     }
 
+    /** {@code bench --afa}: a row from a real training step and segmentation (tiny sizes here; the row is MiT-B1 512). */
+    @Test
+    void benchHasAnAfaRow() {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true));
+        Cli.Run r;
+        try {
+            r = Cli.run("bench", "--afa", "cpu-demo", "--afa-crop", "64", "--afa-batch", "1", "--afa-steps", "1", "--work",
+                    tmp.resolve("bench").toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(out.toString().contains("| mit-cpu-demo | 64 px | 1 | "), out.toString());
+        expect("--methods: unknown method 'getam'", "demo", "--methods", "weaktr,getam", "--out", tmp.resolve("demo").toString());
+    }
+
     private static void ok(String... args) {
         Cli.Run r = Cli.run(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
