@@ -137,8 +137,13 @@ public final class AfaInference {
             // the official loop: scale 1.0 first (its logits fix the size), then every other scale in order
             double[] order = firstOne(s.scales());
             for (double sc : order) {
-                NDArray xi = sc == 1.0 ? x : BilinearResize.resizeByFactor(x, sc);
-                NDArray seg = averagedFlip(xi, s.flip());
+                NDArray seg;
+                try (NDScope one = new NDScope()) { // this scale's activations are freed before the next
+                    NDArray xi = sc == 1.0 ? x : BilinearResize.resizeByFactor(x, sc);
+                    seg = averagedFlip(xi, s.flip());
+                    NDScope.unregister(seg);
+                }
+                NDScope.register(seg);
                 if (th < 0) {
                     th = (int) seg.getShape().get(1);
                     tw = (int) seg.getShape().get(2);
