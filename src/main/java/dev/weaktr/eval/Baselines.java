@@ -151,6 +151,23 @@ public final class Baselines {
         return best;
     }
 
+    /** The baselines a metrics.json holds ({@link #addToMetrics}); empty when it has none or the file is absent. */
+    public static List<Score> readMetrics(Path metricsJson) {
+        if (!Files.isRegularFile(metricsJson)) {
+            return List.of();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode arr = JSON.readTree(metricsJson.toFile()).path("baselines");
+            List<Score> out = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode b : arr) {
+                out.add(new Score(b.path("name").asText(), b.path("mIoU").asDouble(), b.path("threshold").asDouble()));
+            }
+            return List.copyOf(out);
+        } catch (IOException e) {
+            throw new WeaktrException("cannot read " + metricsJson + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Adds {@code "baselines": [{"name", "mIoU", "threshold"}, ...]} to an existing metrics.json (atomically; every
      * other key is kept as it is), so the evaluators that wrote it need not know about baselines.

@@ -4,6 +4,7 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.data.VocDataset;
+import dev.weaktr.eval.Baselines;
 import dev.weaktr.eval.CamEvaluator;
 import dev.weaktr.eval.ConfusionMatrix;
 import dev.weaktr.eval.SegEvaluator;
@@ -109,6 +110,7 @@ public final class Report {
             summary.add(m);
         }
         page.put("rows", summary);
+        baselines(rows, page);
 
         // per-class IoU of each row's headline output
         List<String> classes = data.classes().names();
@@ -240,6 +242,48 @@ public final class Report {
         byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.writeString(o.out(), html.toString());
         return new Result(o.out(), bytes.length, rows.size(), pictures.size(), chartCount, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The image-blind baselines that eval-cam / eval recorded in the rows' metrics.json files (same images, same
+     * sweep), each distinct score once, and which CAM rows clear the best of them: the bar a CAM must pass before it
+     * can be said to have learned where the objects are.
+     */
+    private static void baselines(List<Inputs.Row> rows, Map<String, Object> page) {
+        Map<String, Map<String, Object>> seen = new LinkedHashMap<>();
+        Baselines.Score best = null;
+        for (Inputs.Row r : rows) {
+            for (Inputs.Output out : new Inputs.Output[] {r.cams, r.pred, r.predCrf}) {
+                if (out == null) {
+                    continue;
+                }
+                for (Baselines.Score b : Baselines.readMetrics(out.dir().resolve("metrics.json"))) {
+                    String mIoU = String.format(Locale.ROOT, "%.2f", b.mIoU());
+                    String threshold = String.format(Locale.ROOT, "%.2f", b.threshold());
+                    seen.computeIfAbsent(b.name() + " " + mIoU + " " + threshold, k -> Map.of("name", b.name(), "mIoU", mIoU,
+                            "threshold", threshold, "source", out.dir().resolve("metrics.json").toString()));
+                    if (out == r.cams && (best == null || b.mIoU() > best.mIoU())) { // the CAMs' own sweep
+                        best = b;
+                    }
+                }
+            }
+        }
+        page.put("hasBaselines", !seen.isEmpty());
+        page.put("baselines", new ArrayList<>(seen.values()));
+        if (best != null) {
+            List<String> above = new ArrayList<>();
+            int cams = 0;
+            for (Inputs.Row r : rows) {
+                if (r.cams != null) {
+                    cams++;
+                    if (r.cams.cam().mIoU() > best.mIoU()) {
+                        above.add(r.label);
+                    }
+                }
+            }
+            page.put("baselineVerdict", String.format(Locale.ROOT, "Best baseline: %s, %.2f. CAM rows above it: %d of %d%s",
+                    best.name(), best.mIoU(), above.size(), cams, above.isEmpty() ? "." : " (" + String.join(", ", above) + ")."));
+        }
     }
 
     private static Map<String, Object> cell(String key, String text, boolean best) {

@@ -164,6 +164,41 @@ class ReportTest {
         }
     }
 
+    @Test
+    void baselinesAreShownBesideTheCams() throws Exception {
+        JsonNode recorded = metrics(camsVal).get("baselines");
+        assertTrue(recorded != null && recorded.size() == 3, "eval-cam records three baselines: " + recorded);
+        double best = -1;
+        String bestName = null;
+        for (JsonNode b : recorded) {
+            Element r = doc.select("#baselines tr[data-row=" + b.get("name").asText() + "]").first(); // the CAMs' come first
+            near(b.get("mIoU").asDouble(), cell(r, "cam"), 2, b.get("name") + " mIoU");
+            near(b.get("threshold").asDouble(), cell(r, "cam_threshold"), 2, b.get("name") + " threshold");
+            if (b.get("mIoU").asDouble() > best) {
+                best = b.get("mIoU").asDouble();
+                bestName = b.get("name").asText();
+            }
+        }
+        // each distinct score once (CAM folders of one split share theirs; eval's sweep over 0..1 may differ)
+        Set<String> distinct = new HashSet<>();
+        for (Path dir : List.of(camsVal, camsFused, pred, predCrf)) {
+            for (JsonNode b : metrics(dir).get("baselines")) {
+                distinct.add(String.format(Locale.ROOT, "%s %.2f %.2f", b.get("name").asText(), b.get("mIoU").asDouble(),
+                        b.get("threshold").asDouble()));
+            }
+        }
+        assertEquals(distinct.size(), doc.select("#baselines tbody tr").size(), doc.select("#baselines").outerHtml());
+        int above = 0;
+        for (Path cams : List.of(camsVal, camsFused)) {
+            if (metrics(cams).get("mIoU").asDouble() > best) {
+                above++;
+            }
+        }
+        String verdict = doc.selectFirst("#baseline-verdict").text();
+        assertTrue(verdict.contains(String.format(Locale.ROOT, "Best baseline: %s, %.2f. CAM rows above it: %d of 2", bestName, best, above)),
+                verdict);
+    }
+
     /** Counts [gt][pred] of the CAMs of a folder at background threshold t, computed here from the .npy files. */
     static long[][] handCounts(Path cams, double t) throws Exception {
         long[][] counts = new long[6][6];
