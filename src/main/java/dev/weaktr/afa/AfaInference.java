@@ -24,8 +24,12 @@ public final class AfaInference {
     public static final double[] CAM_SCALES = {1.0, 0.5, 1.5};
     /** The random-walk window radius ({@code dist_train_voc.py --radius}, default 8). */
     public static final int RADIUS = 8;
-    /** Largest N = grid cells of the 1.5× pass for the random walk's N×N transition matrix (256 Mi floats, 1 GiB). */
-    static final long MAX_WALK_CELLS = 16384;
+    /**
+     * Largest N = stage-4 cells of the 1.5× pass that {@link #pseudoLabel} takes on: the pass holds the image's and its
+     * mirror's N×N attention logits (8 heads, 2 blocks: 128·N² bytes, 2 GiB at N = 4096, about a 680×680 image) and the
+     * walk an N×N transition matrix.
+     */
+    static final long MAX_WALK_CELLS = 4096;
 
     private final AfaNet net;
     private final NDManager manager;
@@ -97,13 +101,17 @@ public final class AfaInference {
         int h = image.height(), w = image.width();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // the stage-4 grid of the 1.5x pass: patch embeddings 7x7/4 then 3x3/2, 3x3/2, 3x3/1, each ceil(n / stride)
+            int gh = ceilDiv(ceilDiv(ceilDiv((int) (1.5 * h), 4), 2), 2), gw = ceilDiv(ceilDiv(ceilDiv((int) (1.5 * w), 4), 2), 2);
+            if ((long) gh * gw > MAX_WALK_CELLS) {
+                throw new WeaktrException("an image of " + w + "x" + h + " gives a " + gw + "x" + gh + " affinity grid at 1.5x,"
+                        + " too large for AFA's N x N attention and random walk (at most " + MAX_WALK_CELLS + " cells, about"
+                        + " 680x680 pixels); resize the dataset's images");
+            }
             NDArray x = input(image);
             AfaCam.Result r = AfaCam.multiScale(net, x, CAM_SCALES, null);
-            long n = (long) r.gridH() * r.gridW();
-            if (n > MAX_WALK_CELLS) {
-                throw new WeaktrException("an image of " + w + "x" + h + " gives a " + r.gridW() + "x" + r.gridH()
-                        + " affinity grid at 1.5x, too large for the random walk's N x N matrix (at most " + MAX_WALK_CELLS
-                        + " cells, about 700x700 pixels); resize the dataset's images");
+            if (r.gridH() != gh || r.gridW() != gw) {
+                throw new IllegalStateException("stage-4 grid " + r.gridH() + "x" + r.gridW() + ", expected " + gh + "x" + gw);
             }
             float[] image01 = AfaLabels.image01(x.toFloatArray(), h, w);
             return AfaLabels.randomWalkLabel(image01, r.cam().toFloatArray(), present, r.affinity().toFloatArray(),
@@ -188,6 +196,10 @@ public final class AfaInference {
             }
         }
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private static byte[] argmax(float[] scores, int k, int n) {
