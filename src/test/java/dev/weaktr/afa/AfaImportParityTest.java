@@ -55,6 +55,12 @@ class AfaImportParityTest {
             assertTrue(dl <= 1e-4, "msc logits " + dl);
             assertTrue(equal >= 0.995, "argmax equal " + equal);
             assertTrue(dc <= 1e-3, "cam " + dc);
+            // AFA's own label on a 70x100 image (1.5x grid 7x10, not a multiple of 16): only bg, the labelled classes, ignore
+            int[] pseudo = inference.pseudoLabel(image, new boolean[] {true, false, true});
+            assertEquals(70 * 100, pseudo.length);
+            for (int v : pseudo) {
+                assertTrue(v == 0 || v == 1 || v == 3 || v == AfaLabels.IGNORE, "label " + v);
+            }
         }
     }
 }
