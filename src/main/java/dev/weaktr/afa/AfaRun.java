@@ -31,7 +31,7 @@ public record AfaRun(String format, String method, String backbone, int embedDim
 
     public static AfaRun read(Path dir) {
         if (java.nio.file.Files.isRegularFile(dir.resolve(FILE)) && !Manifests.method(dir).equals(METHOD)) {
-            throw new dev.weaktr.WeaktrException(dir + " is a " + Manifests.method(dir) + " run; expected an AFA run folder"
+            throw new dev.weaktr.WeaktrException(dir + " was made by method " + Manifests.method(dir) + "; expected an AFA run folder"
                     + " (the --out of 'weaktr train --method afa' or 'weaktr import --kind afa')");
         }
         return Manifests.read(dir, FILE, FORMAT, AfaRun.class, "an AFA run folder (the --out of 'weaktr train --method afa')");

@@ -100,7 +100,7 @@ public final class Manifests {
         String found = method(dir);
         if (!found.equals(expected)) {
             throw new WeaktrException("'" + command + "' needs a run of method " + expected + ", but " + dir
-                    + " is a " + found + " run");
+                    + " was made by method " + found);
         }
     }
 }

@@ -34,7 +34,7 @@ class AfaCliTest {
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"method\" : \"afa\""));
         assertEquals(2, Files.readAllLines(run.resolve("log.jsonl")).size());
         // a WeakTr-only command given the AFA run says which run it is and what it needs
-        expect("needs a run of method weaktr, but " + run + " is a afa run", "export", "--run", run.toString(), "--out",
+        expect("'export' needs a run of method weaktr, but " + run + " was made by method afa", "export", "--run", run.toString(), "--out",
                 tmp.resolve("x.safetensors").toString());
         Cli.Run again = Cli.run(args);
         assertEquals(2, again.code());
@@ -76,8 +76,21 @@ class AfaCliTest {
         ok("retrain", "--data", d.toString(), "--seeds", pseudo.toString(), "--out", tmp.resolve("seg").toString(), "--model",
                 "cpu-demo", "--depth", "1", "--epochs", "1", "--crop", "64");
         // a WeakTr run where AFA's own labels are asked for; an AFA run where a WeakTr CAM run is
-        expect("'pseudo' needs a run of method afa, but " + tmp.resolve("seg") + " is a weaktr run", "pseudo", "--run",
+        expect("'pseudo' needs a run of method afa, but " + tmp.resolve("seg") + " was made by method weaktr", "pseudo", "--run",
                 tmp.resolve("seg").toString(), "--data", d.toString(), "--split", "train", "--out", tmp.resolve("p2").toString());
+        // a run.json written before the method field existed is WeakTr's
+        Path manifest = tmp.resolve("seg").resolve("run.json");
+        String json = Files.readString(manifest);
+        assertTrue(json.contains("\"method\" : \"weaktr\""), json);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
+        tree.remove("method");
+        Files.writeString(manifest, mapper.writeValueAsString(tree));
+        assertFalse(mapper.readTree(manifest.toFile()).has("method"));
+        expect("was made by method weaktr", "pseudo", "--run", tmp.resolve("seg").toString(), "--data", d.toString(),
+                "--split", "train", "--out", tmp.resolve("p3").toString());
+        ok("segment", "--run", tmp.resolve("seg").toString(), "--data", d.toString(), "--split", "val", "--out",
+                tmp.resolve("pred-seg").toString(), "--scales", "1.0", "--no-flip");
         expect("needs a run of method weaktr", "retrain", "--data", d.toString(), "--seeds", pseudo.toString(), "--out",
                 tmp.resolve("seg2").toString(), "--model", "cpu-demo", "--init-from", run.toString());
     }
