@@ -42,7 +42,7 @@ final class CamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean afa = dev.weaktr.io.Manifests.method(run).equals(dev.weaktr.afa.AfaRun.METHOD);
+        boolean afa = dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD);
         if (scales == null) {
             scales = afa ? dev.weaktr.afa.AfaInference.CAM_SCALES.clone() : new double[] {1.0, 0.8, 1.2};
         }

@@ -141,7 +141,7 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s recipe, %s decoder, %d classes, crop %d, %d epochs x batch %d, "
                         + "lr %.2g, seed %d -> %s%n", vit.name(), preset.cliName(), decoder, classes, size, cfg.epochs(),
                 cfg.batch(), cfg.lr(), seed, out);
-        if (initFrom != null) {
+        if (initFrom != null && java.nio.file.Files.isRegularFile(initFrom.resolve("run.json"))) {
             dev.weaktr.io.Manifests.requireMethod(initFrom, dev.weaktr.io.Manifests.WEAKTR, "retrain --init-from");
         }
         SegTrainer.Init init = new SegTrainer.Init(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict, initFrom);

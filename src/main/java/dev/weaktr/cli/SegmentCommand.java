@@ -40,7 +40,7 @@ final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SegPipeline.Result r;
-        if (dev.weaktr.io.Manifests.method(run).equals(dev.weaktr.afa.AfaRun.METHOD)) {
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
             if (saveProbs) {
                 throw new dev.weaktr.WeaktrException("--save-probs: not available for an AFA run (" + run + ")");
             }

@@ -92,6 +92,11 @@ public final class Manifests {
         }
     }
 
+    /** Whether {@code dir} holds a run.json of method {@code method} (false when it has none). */
+    public static boolean isMethod(Path dir, String method) {
+        return Files.isRegularFile(dir.resolve("run.json")) && method(dir).equals(method);
+    }
+
     /**
      * Checks the run in {@code dir} was made by {@code expected}; otherwise one line naming the run, its method and
      * what {@code command} needs.
