@@ -6,7 +6,11 @@ import dev.weaktr.nn.VitConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds a backbone by its preset name: the MiT presets ({@code mit-b0|b1|b2|mit-cpu-demo}) and the ViT ones. */
+/**
+ * Builds a backbone by its preset name: the MiT presets ({@code mit-b0|b1|b2|mit-cpu-demo}), the ViT ones, and DPT's
+ * ({@link DptVitConfig}: {@code vit-hybrid|vit-b|deit-b|deit-b-distilled}; GETAM's {@code cpu-demo} is reached through
+ * {@link DptVitConfig#preset}, the plain name being the ViT preset's).
+ */
 public final class Backbones {
     private Backbones() {}
 
@@ -15,6 +19,11 @@ public final class Backbones {
         List<String> n = new ArrayList<>();
         MitConfig.PRESETS.forEach(c -> n.add(c.name()));
         VitConfig.PRESETS.forEach(c -> n.add(c.name()));
+        DptVitConfig.PRESETS.forEach(c -> {
+            if (!n.contains(c.name())) {
+                n.add(c.name());
+            }
+        });
         return n;
     }
 
@@ -28,6 +37,11 @@ public final class Backbones {
         for (VitConfig c : VitConfig.PRESETS) {
             if (c.name().equals(name)) {
                 return new VitBackbone(p, c, 1);
+            }
+        }
+        for (DptVitConfig c : DptVitConfig.PRESETS) {
+            if (c.name().equals(name)) {
+                return new DptVit(p, c);
             }
         }
         throw new WeaktrException("unknown backbone '" + name + "'; expected one of " + names());

@@ -51,6 +51,20 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Option(names = "--semformer", description = "time SemFormer's two training stages and its CRA CAMs: cpu-demo | official")
+    String semformer;
+
+    @Option(names = "--getam", split = ",", description = "GETAM backbones to time (vit-b, vit-hybrid, deit-b, "
+            + "deit-b-distilled, cpu-demo): both forwards, the per-class backward, the training step; --getam-size, "
+            + "--getam-batch")
+    List<String> getam;
+
+    @Option(names = "--getam-size", defaultValue = "256", description = "GETAM input size. Default: ${DEFAULT-VALUE}")
+    int getamSize;
+
+    @Option(names = "--getam-batch", defaultValue = "4", description = "GETAM batch. Default: ${DEFAULT-VALUE}")
+    int getamBatch;
+
     @Override
     public Integer call() throws Exception {
         if (afa != null) {
@@ -64,6 +78,24 @@ final class BenchCommand implements Callable<Integer> {
                 afaRows.add(dev.weaktr.afa.AfaBenchmark.run(mit, afaCrop, afaBatch, afaSteps, dir, device.resolve(), System.err));
             }
             System.out.println(afaTable(afaRows, Runtime.getRuntime().availableProcessors(), device.resolve().toString()));
+            if (models == null && encoders == null && semformer == null && getam == null) {
+                return 0;
+            }
+        }
+        if (semformer != null) {
+            if (!semformer.equals("cpu-demo") && !semformer.equals("official")) {
+                throw new dev.weaktr.WeaktrException("--semformer " + semformer + ": expected cpu-demo or official");
+            }
+            Path semDir = work != null ? work : Files.createTempDirectory("weaktr-bench");
+            System.out.println(dev.weaktr.semformer.SemFormerBenchmark.table(dev.weaktr.semformer.SemFormerBenchmark.run(
+                    semformer, steps, batch != null ? batch : 4, semDir, device.resolve(), System.err),
+                    Runtime.getRuntime().availableProcessors(), device.resolve().toString()));
+            if (models == null && encoders == null && getam == null) {
+                return 0;
+            }
+        }
+        if (getam != null) {
+            System.out.println(GetamBench.table(getam, getamSize, getamBatch, steps, device.resolve()));
             if (models == null && encoders == null) {
                 return 0;
             }

@@ -9,9 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cams", mixinStandardHelpOptions = true,
-        description = "Generate multi-scale + flip CAMs for a split (a WeakTr CAM run or an AFA run): CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
+        description = "Generate multi-scale + flip CAMs for a split (WeakTr, SemFormer or AFA run): CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
 final class CamsCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam), or an AFA run (train --method afa, import --kind afa)")
+    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg, or an AFA run of train --method afa / import --kind afa)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -23,8 +23,8 @@ final class CamsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "CAMS folder to write")
     Path out;
 
-    @Option(names = "--scales", split = ",", description = "image scales (comma separated). Default: 1.0,0.8,1.2 for WeakTr, "
-            + "1.0,0.5,1.5 for AFA (its cam.scales)")
+    @Option(names = "--scales", split = ",", defaultValue = "1.0,0.8,1.2", description = "image scales (comma separated). Default: ${DEFAULT-VALUE} "
+            + "(AFA: 1.0,0.5,1.5, its cam.scales)")
     double[] scales;
 
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
@@ -40,11 +40,23 @@ final class CamsCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (dev.weaktr.semformer.SemFormerCams.isRun(run)) { // SemFormer's CRA CAMs (official scales 0.5,1,1.5,2 + flips)
+            double[] s = spec.commandLine().getParseResult().hasMatchedOption("--scales") ? scales
+                    : dev.weaktr.semformer.CraCam.SCALES;
+            CamPipeline.CamsResult r = dev.weaktr.semformer.SemFormerCams.generate(run, data, split, out, s,
+                    dev.weaktr.semformer.CraCam.LAYERS, device.resolve(), System.out);
+            System.out.printf(Locale.ROOT, "wrote SemFormer CRA CAMs of %d images (%d with labelled classes) in %.1f s -> %s%n",
+                    r.images(), r.withMaps(), r.seconds(), out);
+            return 0;
+        }
         boolean afa = dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD);
-        if (scales == null) {
-            scales = afa ? dev.weaktr.afa.AfaInference.CAM_SCALES.clone() : new double[] {1.0, 0.8, 1.2};
+        if (afa && !spec.commandLine().getParseResult().hasMatchedOption("--scales")) {
+            scales = dev.weaktr.afa.AfaInference.CAM_SCALES.clone();
         }
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {

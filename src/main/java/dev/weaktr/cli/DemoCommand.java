@@ -37,6 +37,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--afa-iters", description = "AFA training iterations (default 300)")
     Integer afaIters;
 
+    @Option(names = "--semformer", description = "SemFormer's rows instead: synth -> CAAE -> segmentor -> CRA cams -> eval-cam "
+            + "(with and without its 7x7 erosion), cpu-demo size; --cam-epochs / --seg-epochs set the CAAE / segmentor epochs (default 10 / 5)")
+    boolean semformer;
+
     @Mixin
     DeviceOption device;
 
@@ -52,6 +56,15 @@ final class DemoCommand implements Callable<Integer> {
             throw new dev.weaktr.WeaktrException("--afa-iters must be at least 1");
         }
         Demo.Settings d = Demo.Settings.defaults();
+        if (semformer) {
+            dev.weaktr.semformer.SemFormerDemo.Report r = dev.weaktr.semformer.SemFormerDemo.run(out,
+                    train == null ? d.trainImages() : train, d.valImages(), d.size(), camEpochs == null ? 10 : camEpochs,
+                    segEpochs == null ? 5 : segEpochs, seed, device.resolve(), System.out);
+            System.out.println();
+            System.out.print(dev.weaktr.semformer.SemFormerDemo.table(r));
+            System.out.printf(Locale.ROOT, "whole demo: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
         if (!methods.contains("weaktr")) {

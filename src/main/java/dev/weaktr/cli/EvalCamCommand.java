@@ -42,8 +42,14 @@ final class EvalCamCommand implements Callable<Integer> {
             description = "also score the image-blind baselines (centred Gaussian, colour saliency, all background) on the same images with the same sweep; --no-baselines skips them. Default: on")
     boolean baselines;
 
+    @Option(names = "--erode", defaultValue = "0", description = "also score with SemFormer's evaluation post-processing: a per-class KxK erosion of the label map (7 in its evaluate.py), 0 = off. Default: ${DEFAULT-VALUE}")
+    int erode;
+
     @Override
     public Integer call() {
+        if (erode < 0 || (erode > 0 && erode % 2 == 0)) {
+            throw new dev.weaktr.WeaktrException("--erode " + erode + ": an odd kernel size (7 in SemFormer) or 0 for none");
+        }
         if (!(from >= 0 && to <= 1 && from <= to && step > 0)) {
             throw new dev.weaktr.WeaktrException("thresholds must satisfy 0 <= --from <= --to <= 1 and --step > 0");
         }
@@ -55,6 +61,11 @@ final class EvalCamCommand implements Callable<Integer> {
         }
         CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
         System.out.print(table(r));
+        if (erode > 0) {
+            dev.weaktr.eval.CamErosion.Score e = dev.weaktr.eval.CamErosion.evaluate(cams, ds, from, to, step, erode);
+            System.out.printf(Locale.ROOT, "w/ %dx%d per-class erosion (SemFormer's evaluation): mIoU %.2f at threshold %.2f%n",
+                    erode, erode, e.mIoU(), e.threshold());
+        }
         if (baselines) {
             java.util.List<dev.weaktr.eval.Baselines.Score> b = dev.weaktr.eval.Baselines.evaluate(ds, from, to, step);
             dev.weaktr.eval.Baselines.addToMetrics(cams.resolve("metrics.json"), b);

@@ -17,8 +17,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, description = "checkpoint file, e.g. checkpoint_best_mIoU.pth")
     Path from;
 
-    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | afa (an official "
-            + "rulixiang/afa checkpoint, wetr_iter_*.pth). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | semformer-caae | semformer "
+            + "(SemFormer's two stages) | afa (an official rulixiang/afa checkpoint, wetr_iter_*.pth). Default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(names = "--out", required = true, description = "run folder to write")
@@ -58,8 +58,15 @@ final class ImportCommand implements Callable<Integer> {
         if (kind.equals("afa")) {
             return importAfa();
         }
+        if (kind.equals("semformer-caae") || kind.equals("semformer")) {
+            dev.weaktr.semformer.SemFormerImport.Imported r = dev.weaktr.semformer.SemFormerImport.run(from, kind, out,
+                    classes == null ? null : ClassList.read(classes));
+            System.out.printf("imported %s: %s (%s), %d classes, crop %d -> %s%n", from, r.method(), r.model(), r.classes(),
+                    r.crop(), r.run());
+            return 0;
+        }
         if (!kind.equals("cam")) {
-            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam, seg or afa");
+            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam, seg, semformer-caae, semformer or afa");
         }
         ClassList names = classes == null ? null : ClassList.read(classes);
         CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,

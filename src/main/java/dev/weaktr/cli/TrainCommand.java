@@ -9,11 +9,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a method's network from image-level labels (--method afa); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
+        description = "Train a method's network from image-level labels (--method afa | getam | semformer); writes RUN/{run.json,checkpoint.safetensors,log.jsonl}. WeakTr's CAM phase is 'train-cam'.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--method", required = true, description = "afa")
+    @Option(names = "--method", required = true, description = "afa | getam | semformer")
     String method;
 
     @Option(names = "--data", required = true, description = "dataset root (PASCAL VOC layout)")
@@ -28,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", defaultValue = "mit-b1", description = "mit-b0 | mit-b1 | mit-b2 | cpu-demo. Default: ${DEFAULT-VALUE}")
     String backbone;
 
-    @Option(names = "--pretrained", description = "MiT ImageNet weights (SegFormer's mit_b*.pth layout; safetensors or .pth)")
+    @Option(names = "--pretrained", description = "ImageNet weights: afa, MiT (SegFormer's mit_b*.pth layout); semformer, timm DeiT (DeiT-B distilled for --stage caae, DeiT-S for seg); safetensors or .pth")
     Path pretrained;
 
     @Option(names = "--iters", defaultValue = "20000", description = "iterations; cam_iters, warm-up and the label switch scale with it (official 2000/1500/6000 of 20000). Default: ${DEFAULT-VALUE}")
@@ -56,13 +57,42 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
+    @Option(names = "--stage", description = "semformer: caae (stage 1, the class-aware autoencoder) | seg (stage 2, the segmentor; needs --caae)")
+    String stage;
+
+    @Option(names = "--caae", description = "semformer --stage seg: the stage-1 run folder")
+    Path caae;
+
+    @Option(names = "--epochs", description = "semformer: epochs (official 200 for caae, 20 for seg)")
+    Integer epochs;
+
+    @Option(names = "--saliency", description = "getam: saliency maps, one PNG per image (<id>.png, the image's size); "
+            + "without them GETAM runs image-level only")
+    Path saliency;
+
+    @Option(names = "--saliency-bit-exact", description = "getam: the official in-place saliency binarisation quirk "
+            + "(BCE target 1 except at mined pixels) instead of the intent (1 where not salient)")
+    boolean saliencyBitExact;
+
+    @Option(names = "--features", defaultValue = "256", description = "getam: DPT decoder width (64 for --backbone cpu-demo unless given). Default: ${DEFAULT-VALUE}")
+    int features;
+
     @Mixin
     DeviceOption device;
 
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (method.equals("semformer")) {
+            return SemFormerTrain.run(this, spec.commandLine().getParseResult());
+        }
+        if (method.equals("getam")) {
+            return GetamTrain.run(this);
+        }
         if (!method.equals("afa")) {
-            throw new WeaktrException("--method " + method + ": 'train' knows afa; WeakTr's CAM network trains with 'weaktr train-cam'");
+            throw new WeaktrException("--method " + method + ": 'train' knows afa, getam and semformer; WeakTr's CAM network trains with 'weaktr train-cam'");
         }
         String mit = backbone.equals("cpu-demo") ? "mit-cpu-demo" : backbone;
         if (!(rloss >= 0) || Double.isInfinite(rloss)) {

@@ -95,6 +95,13 @@ public final class CamEvaluator {
         int plane = gt.width() * gt.height();
         float[] max = new float[plane];
         int[] arg = new int[plane];
+        maxOverClasses(cams, max, arg);
+        sweep.add(gt.labels(), max, arg);
+    }
+
+    /** Per pixel the max over the image's class maps into {@code max} and its class into {@code arg} (0 / 0 if none). */
+    static void maxOverClasses(CamInference.Cams cams, float[] max, int[] arg) {
+        int plane = max.length;
         for (int kk = 0; kk < cams.classes().length; kk++) {
             for (int i = 0; i < plane; i++) {
                 float v = cams.maps()[kk * plane + i];
@@ -104,7 +111,6 @@ public final class CamEvaluator {
                 }
             }
         }
-        sweep.add(gt.labels(), max, arg);
     }
 
     /**

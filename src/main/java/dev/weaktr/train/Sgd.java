@@ -17,12 +17,18 @@ public final class Sgd implements Optimizer {
     private final Parameters params;
     private final double momentum;
     private final boolean nesterov;
-    private final double weightDecay;
+    private final ToDoubleFunction<String> weightDecay;
     private final ToDoubleFunction<String> lrScale;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private long step;
 
     public Sgd(Parameters params, double momentum, boolean nesterov, double weightDecay, ToDoubleFunction<String> lrScale) {
+        this(params, momentum, nesterov, name -> weightDecay, lrScale);
+    }
+
+    /** With a weight decay per parameter (PyTorch param groups, e.g. none on biases). */
+    public Sgd(Parameters params, double momentum, boolean nesterov, ToDoubleFunction<String> weightDecay,
+            ToDoubleFunction<String> lrScale) {
         this.params = params;
         this.momentum = momentum;
         this.nesterov = nesterov;
@@ -49,7 +55,8 @@ public final class Sgd implements Optimizer {
                     continue; // a fixed tensor (Parameters.fixedNormal), not learned
                 }
                 NDArray g = p.getGradient();
-                NDArray d = weightDecay == 0 ? g : g.add(p.mul(weightDecay));
+                double wd = weightDecay.applyAsDouble(e.getKey());
+                NDArray d = wd == 0 ? g : g.add(p.mul(wd));
                 NDArray buf = buffers.get(e.getKey());
                 if (step == 0) {
                     buf.muli(0).addi(d);
