@@ -37,10 +37,11 @@ public final class AfaBenchmark {
         Path split = data.resolve("ImageSets/Segmentation/bench.txt");
         AtomicFiles.writeString(split, String.join("\n",
                 dev.weaktr.data.VocDataset.open(data, "train").ids().subList(0, 4)) + "\n");
-        SegPipeline.Result seg = AfaPipeline.segment(r.run(), data, "bench", work.resolve(mit.name() + "-afa-pred"),
-                AfaInference.Settings.official(Optional.empty()), true, device, new PrintStream(PrintStream.nullOutputStream()));
+        AfaInference.Settings official = AfaInference.Settings.official(Optional.empty());
+        SegPipeline.Result seg = AfaPipeline.segment(r.run(), data, "bench", work.resolve(mit.name() + "-afa-pred"), official,
+                true, device, new PrintStream(PrintStream.nullOutputStream()));
         double ips = seg.images() / seg.seconds();
         log.printf("%s: AFA segmentation %.2f images/s%n", mit.name(), ips);
-        return new Row(mit.name(), crop, batch, steps, r.medianStepSeconds(), ips, crop);
+        return new Row(mit.name(), crop, batch, steps, r.medianStepSeconds(), ips, official.resizeLong());
     }
 }

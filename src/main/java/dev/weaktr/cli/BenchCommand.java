@@ -126,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
     static String afaTable(List<dev.weaktr.afa.AfaBenchmark.Row> rows, int cores, String device) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "AFA (%s, %d cores, random weights)%n", device, cores));
-        s.append("| backbone | crop | batch | train step, every term (s/step, median of %d) | segmentation (img/s, %d px, 3 scales + flip) |\n"
+        s.append("| backbone | crop | batch | train step, every term (s/step, median of %d) | segmentation (img/s, long side %d, 3 scales + flip) |\n"
                 .formatted(rows.isEmpty() ? 0 : rows.get(0).steps() + 1, rows.isEmpty() ? 0 : rows.get(0).segImageSize()));
         s.append("|---|---|---|---|---|\n");
         for (dev.weaktr.afa.AfaBenchmark.Row r : rows) {
