@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on generated data with the cpu-demo model: synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
+        description = "The whole pipeline on generated data with the cpu-demo model, starting from the shipped pretrained backbone builtin:cpu-demo (--from-scratch: random weights): synth -> train-cam (aaf, mean-sum) -> cams -> eval-cam -> seeds -> retrain (gradient-clip, naive) -> segment -> eval -> report (demo/report.html).")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "output folder. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -26,6 +26,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--single-class", description = "a single-class benchmark instead: spoked-ring among unlabelled "
             + "distractor shapes, 35 %% negative images (synth --single-class spoked-ring --distractors), CAMs trained with --score-pool topk")
     boolean singleClass;
+
+    @Option(names = "--from-scratch", description = "start the CAM networks from random weights instead of the shipped "
+            + "pretrained backbone (builtin:cpu-demo, docs/pretrain.md)")
+    boolean fromScratch;
+
+    @Option(names = "--pretrained", description = "start the CAM networks from this backbone instead of builtin:cpu-demo (a file, "
+            + "a 'weaktr pretrain' run's backbone.safetensors)")
+    String pretrained;
 
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
@@ -70,7 +78,12 @@ final class DemoCommand implements Callable<Integer> {
         if (!methods.contains("weaktr")) {
             return afaOnly(s, t0);
         }
-        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, device.resolve(), System.out);
+        if (fromScratch && pretrained != null) {
+            throw new dev.weaktr.WeaktrException("give --from-scratch or --pretrained, not both");
+        }
+        String start = fromScratch ? null : pretrained != null ? pretrained : Demo.BUILTIN_BACKBONE;
+        System.out.println("== backbone: " + (start == null ? "random weights (--from-scratch)" : start));
+        Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, start, device.resolve(), System.out);
         dev.weaktr.demo.AfaDemo.Row afa = methods.contains("afa") ? runAfa(s) : null;
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");

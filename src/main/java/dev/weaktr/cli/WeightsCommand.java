@@ -75,7 +75,7 @@ final class WeightsCommand implements Runnable {
                 System.out.printf("%-14s %-8s %s%n%14s %s%n%14s %s%n", w.name(),
                         cache.cached(w).isPresent() ? "cached" : "-", w.description(), "", w.url(), "", w.checksumKind());
             }
-            System.out.println("builtin:cpu-demo  shipped inside weaktr when docs/pretrain.md's run has been made");
+            System.out.println("builtin:cpu-demo  shipped inside weaktr (5.4 MB, pretrained by weaktr on its generated corpus: docs/pretrain.md)");
             return 0;
         }
     }

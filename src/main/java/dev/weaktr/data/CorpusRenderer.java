@@ -65,6 +65,7 @@ public final class CorpusRenderer {
         Shape shape;
         Texture texture;
         int label;
+        int family; // corpus: 1 + shape · 8 + texture
         double cx, cy, r, cos, sin, aspect, p1, p2, period, texCos, texSin;
         float[] colA, colB;
     }
@@ -78,6 +79,19 @@ public final class CorpusRenderer {
 
     /** One {@code size × size} image of {@code split}, every choice drawn from {@code rng}. */
     public static Sample render(Split split, int size, SplittableRandom rng) {
+        return render(split, size, rng, false);
+    }
+
+    /**
+     * The same image as {@link #render} with {@link Split#PRETRAIN} and the same {@code rng}, with a mask of each
+     * pixel's object family, 1 + shape · 8 + texture (1..{@link #corpusFamilies()}; 0 = background): the labels the
+     * renderer knows for free, for formula-driven supervised pretraining ({@code pretrain --objective fdsl}).
+     */
+    public static Sample renderFamilies(int size, SplittableRandom rng) {
+        return render(Split.PRETRAIN, size, rng, true);
+    }
+
+    private static Sample render(Split split, int size, SplittableRandom rng, boolean families) {
         boolean transfer = split == Split.TRANSFER;
         int n = transfer ? rng.nextInt(1, 4) : rng.nextInt(1, 7);
         Obj[] objs = null;
@@ -107,7 +121,7 @@ public final class CorpusRenderer {
         }
         byte[] mask = new byte[size * size];
         for (int i = 0; i < mask.length; i++) {
-            mask[i] = (byte) (owner[i] < 0 ? 0 : objs[owner[i]].label);
+            mask[i] = (byte) (owner[i] < 0 ? 0 : families ? objs[owner[i]].family : objs[owner[i]].label);
         }
         return new Sample(new RgbImage(size, size, rgb), new LabelMap(mask, size, size));
     }
@@ -121,8 +135,10 @@ public final class CorpusRenderer {
             o.label = k + 1;
             o.r = 0.5 * size * uniform(rng, 0.3, 0.6);
         } else {
-            o.shape = PRETRAIN_SHAPES[rng.nextInt(PRETRAIN_SHAPES.length)];
-            o.texture = PRETRAIN_TEXTURES[rng.nextInt(PRETRAIN_TEXTURES.length)];
+            int shape = rng.nextInt(PRETRAIN_SHAPES.length), texture = rng.nextInt(PRETRAIN_TEXTURES.length);
+            o.shape = PRETRAIN_SHAPES[shape];
+            o.texture = PRETRAIN_TEXTURES[texture];
+            o.family = 1 + shape * PRETRAIN_TEXTURES.length + texture;
             o.r = 0.5 * size * uniform(rng, 0.15, 0.65);
         }
         o.cx = uniform(rng, 0.6 * o.r, size - 0.6 * o.r);

@@ -28,7 +28,8 @@ import java.util.Optional;
 /**
  * The whole WeakTr pipeline on generated data with the {@code cpu-demo} model: synth → train-cam (aaf and
  * mean-sum) → cams → eval-cam → seeds → retrain (gradient-clip and naive) → segment → eval → report. Every step is
- * the same public API the CLI commands call.
+ * the same public API the CLI commands call. {@code weaktr demo} starts both CAM networks from the shipped backbone
+ * ({@link #BUILTIN_BACKBONE}, docs/pretrain.md) with the same recipes as from scratch.
  *
  * <p>The official recipes are made for ImageNet-pretrained DeiT-S and hours of GPU; the demo trains with the
  * {@link Recipe#FROM_SCRATCH} presets: a from-scratch model
@@ -65,6 +66,25 @@ public final class Demo {
 
     /** @param singleClass the single-class benchmark to generate instead of the five-class one, or null */
     public static Report run(Path out, Settings s, Synth.SingleClass singleClass, Device device, PrintStream console) {
+        return run(out, s, singleClass, null, device, console);
+    }
+
+    /**
+     * The shipped backbone {@code weaktr demo} starts from (docs/pretrain.md); {@code demo --from-scratch} starts from
+     * random weights instead.
+     */
+    public static final String BUILTIN_BACKBONE = "builtin:cpu-demo";
+
+    /**
+     * @param pretrained the backbone both CAM networks start from ({@code train-cam --pretrained}: a file or
+     *     {@link #BUILTIN_BACKBONE}, extracted into {@code out}), or null for random weights; the retraining starts from
+     *     the aaf CAM network's backbone either way. The recipes are the same with and without.
+     */
+    public static Report run(Path out, Settings s, Synth.SingleClass singleClass, String pretrained, Device device,
+            PrintStream console) {
+        CamTrainer.Pretrained start = pretrained == null ? null : new CamTrainer.Pretrained(
+                dev.weaktr.weights.PretrainedSource.resolve(Path.of(pretrained), dev.weaktr.weights.WeightRegistry.standard(),
+                        new dev.weaktr.weights.WeightCache(out.resolve("weights"))), true);
         Path data = out.resolve("data");
         console.println("== synth" + (singleClass == null ? "" : " --single-class " + singleClass.name() + " --distractors")
                 + ": " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
@@ -78,7 +98,7 @@ public final class Demo {
         String bestSource = null;
         for (String fusion : List.of("aaf", "mean-sum")) {
             Path run = out.resolve("cam-" + fusion);
-            CamTrainer.Result trained = trainCam(data, run, fusion, s, singleClass == null ? "gap" : "topk", device, console);
+            CamTrainer.Result trained = trainCam(data, run, fusion, s, singleClass == null ? "gap" : "topk", start, device, console);
             double[] scores = new double[4];
             for (boolean refine : new boolean[] {true, false}) {
                 Path cams = out.resolve("cams-" + fusion + (refine ? "" : "-fused"));
@@ -131,14 +151,15 @@ public final class Demo {
     }
 
     /** @param scorePool gap (official) for the five-class data, topk for the single-class one (train-cam --score-pool) */
-    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, String scorePool, Device device,
-            PrintStream console) {
+    private static CamTrainer.Result trainCam(Path data, Path run, String fusion, Settings s, String scorePool,
+            CamTrainer.Pretrained pretrained, Device device, PrintStream console) {
         int classes = VocDataset.open(data, "train").classes().numForeground();
         CamNetConfig net = new CamNetConfig(VitConfig.CPU_DEMO.withImageSize(s.size()), classes, fusion, AafConfig.DEFAULT);
         CamTrainConfig cfg = CamTrainConfig.preset(Recipe.FROM_SCRATCH, s.size()).epochs(s.camEpochs()).seed(s.seed())
                 .scorePool(scorePool).build();
-        console.println("== train-cam --fusion " + fusion + " --score-pool " + scorePool + " (" + s.camEpochs() + " epochs) -> " + run);
-        return new CamTrainer(console).train(data, "train", run, net, cfg, device, false);
+        console.println("== train-cam --fusion " + fusion + " --score-pool " + scorePool + " (" + s.camEpochs() + " epochs"
+                + (pretrained == null ? ", from scratch" : ", from " + pretrained.file()) + ") -> " + run);
+        return new CamTrainer(console).train(data, "train", run, net, cfg, device, false, pretrained);
     }
 
     private static SegTrainConfig segRecipe(Settings s, boolean gradientClip) {

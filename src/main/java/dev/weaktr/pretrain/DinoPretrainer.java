@@ -209,7 +209,7 @@ public final class DinoPretrainer {
 
         @Override
         public void endRound(int roundsDone, Map<String, Object> rec) {
-            writeBackbone(run.resolve(BACKBONE), teacher.params, cfg, roundsDone);
+            writeBackbone(run.resolve(BACKBONE), teacher.params, cfg.model(), cfg.seed(), roundsDone, "dino");
             long first = (long) (roundsDone - 1) * steps;
             rec.put("lr", lr.at(first));
             rec.put("weight_decay", wd.at(first));
@@ -304,7 +304,7 @@ public final class DinoPretrainer {
         return new float[][] {globals, local};
     }
 
-    private static List<Integer> shuffled(int n, SplittableRandom rng) {
+    static List<Integer> shuffled(int n, SplittableRandom rng) {
         List<Integer> order = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             order.add(i);
@@ -381,8 +381,8 @@ public final class DinoPretrainer {
         s.put(name, v.getShape().getShape());
     }
 
-    /** The teacher backbone under timm names (no head), with its provenance as metadata. */
-    static void writeBackbone(Path file, Parameters teacher, PretrainConfig cfg, int epochs) {
+    /** The backbone under timm names (no {@code head.*}), with its provenance as metadata. */
+    static void writeBackbone(Path file, Parameters teacher, dev.weaktr.nn.VitConfig model, long seed, int epochs, String objective) {
         Map<String, float[]> t = new LinkedHashMap<>();
         Map<String, long[]> s = new LinkedHashMap<>();
         teacher.all().forEach((k, v) -> {
@@ -392,11 +392,11 @@ public final class DinoPretrainer {
         });
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "weaktr-pretrained-backbone-1");
-        meta.put("objective", "dino");
-        meta.put("model", cfg.model().name());
-        meta.put("image_size", Integer.toString(cfg.model().imageSize()));
+        meta.put("objective", objective);
+        meta.put("model", model.name());
+        meta.put("image_size", Integer.toString(model.imageSize()));
         meta.put("epochs", Integer.toString(epochs));
-        meta.put("seed", Long.toString(cfg.seed()));
+        meta.put("seed", Long.toString(seed));
         SafeTensors.write(file, t, s, meta);
     }
 

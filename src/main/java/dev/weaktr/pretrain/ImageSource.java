@@ -66,8 +66,7 @@ public interface ImageSource {
             }
 
             public RgbImage image(int index) {
-                long s = seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (index + 1L);
-                return CorpusRenderer.render(CorpusRenderer.Split.PRETRAIN, px, new SplittableRandom(s)).image();
+                return CorpusRenderer.render(CorpusRenderer.Split.PRETRAIN, px, new SplittableRandom(corpusSeed(seed, index))).image();
             }
 
             public String describe() {
@@ -75,6 +74,11 @@ public interface ImageSource {
                         + " px, corpus seed " + seed;
             }
         };
+    }
+
+    /** The seed of corpus image {@code index} of corpus {@code seed}. */
+    static long corpusSeed(long seed, int index) {
+        return seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (index + 1L);
     }
 
     /** {@code a} then {@code b}. */

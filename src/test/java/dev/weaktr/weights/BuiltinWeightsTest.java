@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped {@code builtin:cpu-demo} weights (docs/pretrain.md), when the repository has them: the file matches the
  * SHA-256 recorded beside it (written by coreutils' sha256sum), resolves from the jar, and is a cpu-demo backbone made
- * by DINO. Skipped while the shipped run has not been made.
+ * by formula-driven supervised pretraining on the generated corpus (docs/pretrain.md). Skipped while the shipped run has not been made.
  */
 class BuiltinWeightsTest {
     @TempDir
@@ -30,7 +30,7 @@ class BuiltinWeightsTest {
             Path file = PretrainedSource.resolve(Path.of("builtin:cpu-demo"), WeightRegistry.standard(), new WeightCache(cache));
             assertEquals(new String(sha.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+")[0], WeightCache.sha256(file));
             SafeTensors.Content c = SafeTensors.read(file);
-            assertEquals("dino", c.metadata().get("objective"));
+            assertEquals("fdsl", c.metadata().get("objective")); // docs/pretrain.md: the shipped run's objective
             assertEquals("cpu-demo", c.metadata().get("model"));
         }
     }
