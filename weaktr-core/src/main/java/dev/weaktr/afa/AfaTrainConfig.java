@@ -11,15 +11,17 @@ package dev.weaktr.afa;
  * @param crop square crop side; crop and 1.5·crop must be multiples of 16 (official launch script: 512)
  * @param roundIterations steps between checkpoints (resume points)
  * @param seed every random choice
+ * @param rloss weight of the dense-CRF regularised loss in the total ({@link DenseEnergyLoss}, layer weight 1e-7
+ *     inside); 0 = off, the official default (its line is commented out, with the weight 0.01)
  */
 public record AfaTrainConfig(int iterations, int batch, int crop, int roundIterations, long seed, double lr,
         double weightDecay, int warmupIterations, double warmupRatio, double power, int camIterations,
-        int switchIteration, double scaleMin, double scaleMax, int radius) {
+        int switchIteration, double scaleMin, double scaleMax, int radius, double rloss) {
 
     /** The official recipe for a run of {@code iterations} steps. */
     public static AfaTrainConfig official(int iterations, int batch, int crop, long seed) {
         return new AfaTrainConfig(iterations, batch, crop, Math.max(1, Math.min(iterations, 500)), seed, 6e-5, 0.01,
-                scaled(iterations, 1500), 1e-6, 1.0, scaled(iterations, 2000), scaled(iterations, 6000), 0.5, 2.0, 8);
+                scaled(iterations, 1500), 1e-6, 1.0, scaled(iterations, 2000), scaled(iterations, 6000), 0.5, 2.0, 8, 0);
     }
 
     static int scaled(int iterations, int official) {
@@ -28,12 +30,18 @@ public record AfaTrainConfig(int iterations, int batch, int crop, int roundItera
 
     public AfaTrainConfig withLr(double newLr) {
         return new AfaTrainConfig(iterations, batch, crop, roundIterations, seed, newLr, weightDecay, warmupIterations,
-                warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius);
+                warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius, rloss);
     }
 
     public AfaTrainConfig withRoundIterations(int r) {
         return new AfaTrainConfig(iterations, batch, crop, r, seed, lr, weightDecay, warmupIterations, warmupRatio,
-                power, camIterations, switchIteration, scaleMin, scaleMax, radius);
+                power, camIterations, switchIteration, scaleMin, scaleMax, radius, rloss);
+    }
+
+    /** With the regularised loss at {@code weight} in the total (official commented-out value 0.01). */
+    public AfaTrainConfig withRloss(double weight) {
+        return new AfaTrainConfig(iterations, batch, crop, roundIterations, seed, lr, weightDecay, warmupIterations,
+                warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius, weight);
     }
 
     /**

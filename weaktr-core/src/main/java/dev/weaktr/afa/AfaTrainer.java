@@ -52,8 +52,8 @@ public final class AfaTrainer {
         return this;
     }
 
-    /** What a finished run reports. */
-    public record Result(Path run, int iterations, Map<String, Double> last, double seconds) {}
+    /** What a finished run reports; {@code medianStepSeconds} covers this invocation's steps (optimizer update included). */
+    public record Result(Path run, int iterations, Map<String, Double> last, double seconds, double medianStepSeconds) {}
 
     public Result train(Path dataRoot, String split, Path run, String backbone, AfaTrainConfig cfg, Device device,
             boolean resume, Path pretrained) {
@@ -83,7 +83,7 @@ public final class AfaTrainer {
         AfaConfig net = AfaConfig.of(mit, data.classes().numForeground());
         AfaRun manifest = new AfaRun(AfaRun.FORMAT, AfaRun.METHOD, mit.name(), net.embedDim(), data.classes().names(), cfg,
                 dataRoot.toAbsolutePath().toString(), split, device.toString(),
-                pretrained == null ? null : pretrained.toAbsolutePath().toString());
+                pretrained == null ? null : pretrained.toAbsolutePath().toString(), mit);
         if (resume) {
             AfaRun previous = AfaRun.read(run);
             if (!previous.backbone().equals(manifest.backbone()) || !previous.classes().equals(manifest.classes())
@@ -109,9 +109,24 @@ public final class AfaTrainer {
             TrainingLoop.Config loop = new TrainingLoop.Config(rounds, round, "iterations",
                     (r, updates) -> cfg.lr() * cfg.lrFactor(updates), 0, cfg.seed(), false);
             Step step = new Step(model, data, cfg, manager, beforeBackward);
-            Map<String, Double> last = new TrainingLoop(console).run(run, resume, params, adam, loop, step, stopAfterRounds);
-            return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9);
+            TrainingLoop trainingLoop = new TrainingLoop(console);
+            Map<String, Double> last = trainingLoop.run(run, resume, params, adam, loop, step, stopAfterRounds);
+            return new Result(run, cfg.iterations(), last, (System.nanoTime() - t0) / 1e9, trainingLoop.medianStepSeconds());
         }
+    }
+
+    /** {@code x·std + mean} per channel: the 0–255 crop {@code get_energy_loss} gives the energy ({@code [B, 3, S, S]}). */
+    static float[] denormalised(float[] images, int b, int hw) {
+        float[] out = new float[images.length];
+        for (int i = 0; i < b; i++) {
+            for (int c = 0; c < 3; c++) {
+                int base = (i * 3 + c) * hw;
+                for (int j = 0; j < hw; j++) {
+                    out[base + j] = images[base + j] * AfaLabels.STD[c] + AfaLabels.MEAN[c];
+                }
+            }
+        }
+        return out;
     }
 
     /** One AFA iteration, plugged into the loop. */
@@ -169,7 +184,7 @@ public final class AfaTrainer {
                     AfaCam.Result cam = AfaCam.multiScale(model, x, CAM_SCALES, netRng);
                     float[] cams = cam.cam().toFloatArray();
                     float[] aff = cam.affinity().toFloatArray();
-                    int g = s * 3 / 2 / 16, n = g * g, grid = (s / 16) * (s / 16);
+                    int n = cam.gridH() * cam.gridW(), grid = (s / 16) * (s / 16);
                     segLabels = new int[b * hw];
                     affLabels = new int[b * grid * grid];
                     for (int i = 0; i < b; i++) {
@@ -180,7 +195,7 @@ public final class AfaTrainer {
                                 grid * grid);
                         // official: "if n_iter <= 6000: refined_aff_label = refined_pseudo_label"
                         int[] seg = step <= cfg.switchIteration() ? refined : AfaLabels.randomWalkLabel(image01, ci, present[i],
-                                Arrays.copyOfRange(aff, i * n * n, (i + 1) * n * n), g, g, cfg.radius(), s, s, boxes[i]);
+                                Arrays.copyOfRange(aff, i * n * n, (i + 1) * n * n), cam.gridH(), cam.gridW(), cfg.radius(), s, s, boxes[i]);
                         System.arraycopy(seg, 0, segLabels, i * hw, hw);
                     }
                 }
@@ -193,10 +208,21 @@ public final class AfaTrainer {
                         NDArray seg = AfaLoss.balancedCrossEntropy(BilinearResize.resize(out.seg(), s, s), segLabels);
                         NDArray aff = AfaLoss.affinity(out.affinity(), affLabels);
                         total = AfaLoss.total(cls, seg, aff);
+                        NDArray reg = null;
+                        if (cfg.rloss() > 0) {
+                            // the commented-out "+ 0.01 * reg_loss" on get_energy_loss(img=inputs, label=refined_aff_label)
+                            float[] pixels = denormalised(images, b, hw);
+                            reg = DenseEnergyLoss.loss(BilinearResize.resize(out.seg(), s, s), pixels, segLabels, boxes,
+                                    DenseEnergyLoss.LAYER_WEIGHT);
+                            total = total.add(reg.mul(dev.weaktr.nn.Ops.scalar(reg, cfg.rloss())));
+                        }
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());
                         terms.put("loss_seg", (double) seg.getFloat());
                         terms.put("loss_aff", (double) aff.getFloat());
+                        if (reg != null) {
+                            terms.put("loss_reg", (double) reg.getFloat());
+                        }
                     } else {
                         terms.put("loss", (double) total.getFloat());
                         terms.put("loss_cls", (double) cls.getFloat());

@@ -29,6 +29,12 @@ public record CamRun(
         return ClassList.of(classes);
     }
 
+    /** The method that made the run ({@code run.json} field {@code method}; absent in older runs, which are WeakTr's). */
+    @com.fasterxml.jackson.annotation.JsonProperty("method")
+    public String method() {
+        return Manifests.WEAKTR;
+    }
+
     public void write(Path dir) {
         Manifests.write(dir.resolve(FILE), this);
     }

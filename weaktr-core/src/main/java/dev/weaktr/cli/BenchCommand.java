@@ -32,6 +32,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "batch size (default: 16 for cpu-demo, 8 otherwise)")
     Integer batch;
 
+    @Option(names = "--afa", split = ",", description = "AFA backbones to time (full train step with every term, and its "
+            + "multi-scale + flip segmentation in images/s), e.g. mit-b1 (the issue's row: --afa mit-b1 --afa-crop 512 --afa-batch 2)")
+    List<String> afa;
+
+    @Option(names = "--afa-crop", defaultValue = "512", description = "AFA crop (and benchmark image size). Default: ${DEFAULT-VALUE}")
+    int afaCrop;
+
+    @Option(names = "--afa-batch", defaultValue = "2", description = "AFA batch. Default: ${DEFAULT-VALUE}")
+    int afaBatch;
+
+    @Option(names = "--afa-steps", defaultValue = "3", description = "AFA timed steps after one warm-up step. Default: ${DEFAULT-VALUE}")
+    int afaSteps;
+
     @Option(names = "--work", description = "scratch folder (default: a temporary folder)")
     Path work;
 
@@ -54,6 +67,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (afa != null) {
+            if (afaSteps < 1 || afaBatch < 1) {
+                throw new dev.weaktr.WeaktrException("--afa-steps and --afa-batch must be at least 1");
+            }
+            Path dir = work != null ? work : Files.createTempDirectory("weaktr-bench");
+            List<dev.weaktr.afa.AfaBenchmark.Row> afaRows = new ArrayList<>();
+            for (String name : afa) {
+                dev.weaktr.backbone.MitConfig mit = dev.weaktr.backbone.MitConfig.preset(name.equals("cpu-demo") ? "mit-cpu-demo" : name);
+                afaRows.add(dev.weaktr.afa.AfaBenchmark.run(mit, afaCrop, afaBatch, afaSteps, dir, device.resolve(), System.err));
+            }
+            System.out.println(afaTable(afaRows, Runtime.getRuntime().availableProcessors(), device.resolve().toString()));
+            if (models == null && encoders == null && semformer == null && getam == null) {
+                return 0;
+            }
+        }
         if (semformer != null) {
             if (!semformer.equals("cpu-demo") && !semformer.equals("official")) {
                 throw new dev.weaktr.WeaktrException("--semformer " + semformer + ": expected cpu-demo or official");
@@ -93,6 +121,19 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.println(table(rows, Runtime.getRuntime().availableProcessors()));
         return 0;
+    }
+
+    static String afaTable(List<dev.weaktr.afa.AfaBenchmark.Row> rows, int cores, String device) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "AFA (%s, %d cores, random weights)%n", device, cores));
+        s.append("| backbone | crop | batch | train step, every term (s/step, median of %d) | segmentation (img/s, long side %d, 3 scales + flip) |\n"
+                .formatted(rows.isEmpty() ? 0 : rows.get(0).steps() + 1, rows.isEmpty() ? 0 : rows.get(0).segImageSize()));
+        s.append("|---|---|---|---|---|\n");
+        for (dev.weaktr.afa.AfaBenchmark.Row r : rows) {
+            s.append(String.format(Locale.ROOT, "| %s | %d px | %d | %.2f | %.3f |%n", r.backbone(), r.crop(), r.batch(),
+                    r.stepSeconds(), r.segImagesPerSecond()));
+        }
+        return s.toString();
     }
 
     static String encoderTable(List<SegBenchmark.Row> rows, int cores, String device) {

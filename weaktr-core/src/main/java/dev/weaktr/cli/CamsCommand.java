@@ -9,9 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cams", mixinStandardHelpOptions = true,
-        description = "Generate multi-scale + flip CAMs for a split: CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
+        description = "Generate multi-scale + flip CAMs for a split (WeakTr, SemFormer or AFA run): CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
 final class CamsCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg)")
+    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg, or an AFA run of train --method afa / import --kind afa)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -23,7 +23,8 @@ final class CamsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "CAMS folder to write")
     Path out;
 
-    @Option(names = "--scales", split = ",", defaultValue = "1.0,0.8,1.2", description = "image scales (comma separated). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--scales", split = ",", defaultValue = "1.0,0.8,1.2", description = "image scales (comma separated). Default: ${DEFAULT-VALUE} "
+            + "(AFA: 1.0,0.5,1.5, its cam.scales)")
     double[] scales;
 
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
@@ -53,12 +54,21 @@ final class CamsCommand implements Callable<Integer> {
                     r.images(), r.withMaps(), r.seconds(), out);
             return 0;
         }
+        boolean afa = dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD);
+        if (afa && !spec.commandLine().getParseResult().hasMatchedOption("--scales")) {
+            scales = dev.weaktr.afa.AfaInference.CAM_SCALES.clone();
+        }
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
                 throw new dev.weaktr.WeaktrException("--scales: each scale must be in (0, 8], got " + s);
             }
         }
-        CamPipeline.CamsResult r = CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, checkpoint, device.resolve(), System.out);
+        if (afa && (noFlip || noRefine || checkpoint != null)) {
+            throw new dev.weaktr.WeaktrException("--no-flip, --no-refine and --checkpoint are WeakTr's; " + run
+                    + " is an AFA run (its CAM always adds the flip and has no patch refinement)");
+        }
+        CamPipeline.CamsResult r = afa ? dev.weaktr.afa.AfaPipeline.cams(run, data, split, out, scales, device.resolve(), System.out)
+                : CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, checkpoint, device.resolve(), System.out);
         System.out.printf(Locale.ROOT, "wrote CAMs of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
                 r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
         return 0;

@@ -16,6 +16,7 @@ final class Commands {
                 new TrainCamCommand(),
                 new TrainCommand(),
                 new CamsCommand(),
+                new PseudoCommand(),
                 new SeedsCommand(),
                 new EvalCamCommand(),
                 new RetrainCommand(),

@@ -38,6 +38,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--methods", split = ",", defaultValue = "weaktr", description = "methods to run on the same data: "
+            + "weaktr, afa (AFA with the cpu-demo MiT: CAM, pseudo-label and segmentation rows). Default: ${DEFAULT-VALUE}")
+    java.util.List<String> methods;
+
+    @Option(names = "--afa-iters", description = "AFA training iterations (default 300)")
+    Integer afaIters;
+
     @Option(names = "--semformer", description = "SemFormer's rows instead: synth -> CAAE -> segmentor -> CRA cams -> eval-cam "
             + "(with and without its 7x7 erosion), cpu-demo size; --cam-epochs / --seg-epochs set the CAAE / segmentor epochs (default 10 / 5)")
     boolean semformer;
@@ -48,6 +55,14 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        for (String m : methods) {
+            if (!m.equals("weaktr") && !m.equals("afa")) {
+                throw new dev.weaktr.WeaktrException("--methods: unknown method '" + m + "'; expected weaktr and/or afa");
+            }
+        }
+        if (afaIters != null && afaIters < 1) {
+            throw new dev.weaktr.WeaktrException("--afa-iters must be at least 1");
+        }
         Demo.Settings d = Demo.Settings.defaults();
         if (semformer) {
             dev.weaktr.semformer.SemFormerDemo.Report r = dev.weaktr.semformer.SemFormerDemo.run(out,
@@ -60,12 +75,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         Demo.Settings s = new Demo.Settings(train == null ? d.trainImages() : train, d.valImages(), d.size(),
                 camEpochs == null ? d.camEpochs() : camEpochs, segEpochs == null ? d.segEpochs() : segEpochs, seed);
+        if (!methods.contains("weaktr")) {
+            return afaOnly(s, t0);
+        }
         if (fromScratch && pretrained != null) {
             throw new dev.weaktr.WeaktrException("give --from-scratch or --pretrained, not both");
         }
         String start = fromScratch ? null : pretrained != null ? pretrained : Demo.BUILTIN_BACKBONE;
         System.out.println("== backbone: " + (start == null ? "random weights (--from-scratch)" : start));
         Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, start, device.resolve(), System.out);
+        dev.weaktr.demo.AfaDemo.Row afa = methods.contains("afa") ? runAfa(s) : null;
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");
@@ -81,10 +100,52 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "| segmentation, naive decoder (val) | %.2f | plain mean CE |%n", r.segNaive());
         System.out.printf(Locale.ROOT, "| segmentation, gradient clipping decoder (val) | %.2f | last epoch kept %.1f %% of pixels |%n",
                 r.segGradientClip(), 100 * r.keptFraction());
+        if (afa != null) {
+            printAfa(afa);
+        }
         System.out.printf(Locale.ROOT, "%npicture (image | truth | naive | gradient-clip): %s%n", r.picture());
         System.out.printf(Locale.ROOT, "report (%d rows, %d charts, %.0f KB, built in %.1f s): %s%nwhole demo: %.0f s%n",
                 r.report().rows(), r.report().charts(), r.report().bytes() / 1024.0, r.report().seconds(),
                 r.report().file().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    private dev.weaktr.demo.AfaDemo.Row runAfa(Demo.Settings s) {
+        dev.weaktr.demo.AfaDemo.Settings d = dev.weaktr.demo.AfaDemo.Settings.defaults(s.size(), s.seed());
+        dev.weaktr.demo.AfaDemo.Settings a = new dev.weaktr.demo.AfaDemo.Settings(afaIters == null ? d.iterations() : afaIters,
+                d.batch(), d.crop(), d.lr(), d.seed());
+        return dev.weaktr.demo.AfaDemo.run(out, out.resolve("data"), a, device.resolve(), System.out);
+    }
+
+    /** AFA alone: the demo's data and baselines, then AFA's rows. */
+    private Integer afaOnly(Demo.Settings s, long t0) {
+        if (singleClass) {
+            throw new dev.weaktr.WeaktrException("--single-class runs WeakTr's single-class benchmark; use it with --methods weaktr");
+        }
+        java.nio.file.Path data = out.resolve("data");
+        System.out.println("== synth: " + s.trainImages() + " train + " + s.valImages() + " val images -> " + data);
+        dev.weaktr.data.Synth.generate(dev.weaktr.data.SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), data);
+        java.util.List<dev.weaktr.eval.Baselines.Score> baselines = dev.weaktr.eval.Baselines.evaluate(
+                dev.weaktr.data.VocDataset.open(data, "train"), 0.0, 0.6, 0.01);
+        dev.weaktr.demo.AfaDemo.Row afa = runAfa(s);
+        System.out.println();
+        System.out.println("| step | mIoU (%) | notes |");
+        System.out.println("|---|---|---|");
+        for (dev.weaktr.eval.Baselines.Score b : baselines) {
+            System.out.printf(Locale.ROOT, "| baseline: %s (train) | %.2f | image-blind, same labels and sweep, threshold %.2f |%n",
+                    b.name(), b.mIoU(), b.threshold());
+        }
+        printAfa(afa);
+        System.out.printf(Locale.ROOT, "whole demo: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private static void printAfa(dev.weaktr.demo.AfaDemo.Row a) {
+        System.out.printf(Locale.ROOT, "| AFA CAM (train) | %.2f | cpu-demo MiT, scales 1.0/0.5/1.5 + flip, best bg threshold %.2f; trained in %.0f s |%n",
+                a.cam(), a.camThreshold(), a.trainSeconds());
+        System.out.printf(Locale.ROOT, "| AFA pseudo labels (train) | %.2f | CAM -> affinity random walk -> PAR (ignore counted as background) |%n",
+                a.pseudo());
+        System.out.printf(Locale.ROOT, "| AFA segmentation (val) | %.2f | its own head, scales 1.0/0.5/0.75 + flip, max over scales |%n",
+                a.seg());
     }
 }

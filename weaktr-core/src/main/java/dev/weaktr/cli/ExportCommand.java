@@ -24,6 +24,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (Files.isRegularFile(run.resolve("run.json"))) {
+            dev.weaktr.io.Manifests.requireMethod(run, dev.weaktr.io.Manifests.WEAKTR, "export");
+        }
         Path manifest = run.resolve(SegRun.FILE);
         boolean seg = Files.isRegularFile(manifest) && Files.readString(manifest).contains(SegRun.FORMAT);
         int n = seg ? SegCheckpoints.export(run, out, checkpoint) : CamCheckpoints.export(run, out, checkpoint);

@@ -17,7 +17,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, description = "checkpoint file, e.g. checkpoint_best_mIoU.pth")
     Path from;
 
-    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | semformer-caae | semformer (SemFormer's two stages). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | semformer-caae | semformer "
+            + "(SemFormer's two stages) | afa (an official rulixiang/afa checkpoint, wetr_iter_*.pth). Default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(names = "--out", required = true, description = "run folder to write")
@@ -28,7 +29,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = {"--model", "--encoder"}, description = "backbone preset. cam: deit-small (default) | deit-tiny | cpu-demo; "
             + "seg: recognised from the keys for dinov2-small / eva02-small / eva02-tiny, required for a plain ViT: "
-            + "deit-small (WeakTr) or vit-small (WeakTr†)")
+            + "deit-small (WeakTr) or vit-small (WeakTr†); afa: read from the tensors, or a MiT preset mit-b0|mit-b1|mit-b2|cpu-demo")
     String model;
 
     @Option(names = "--fusion", defaultValue = "auto", description = "auto (from the tensor names: AAF.fc = paper version -> aaf; "
@@ -54,6 +55,9 @@ final class ImportCommand implements Callable<Integer> {
         if (kind.equals("seg")) {
             return importSeg();
         }
+        if (kind.equals("afa")) {
+            return importAfa();
+        }
         if (kind.equals("semformer-caae") || kind.equals("semformer")) {
             dev.weaktr.semformer.SemFormerImport.Imported r = dev.weaktr.semformer.SemFormerImport.run(from, kind, out,
                     classes == null ? null : ClassList.read(classes));
@@ -62,7 +66,7 @@ final class ImportCommand implements Callable<Integer> {
             return 0;
         }
         if (!kind.equals("cam")) {
-            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam or seg");
+            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam, seg, semformer-caae, semformer or afa");
         }
         ClassList names = classes == null ? null : ClassList.read(classes);
         CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,
@@ -74,6 +78,17 @@ final class ImportCommand implements Callable<Integer> {
         System.out.printf("imported %s: %s, fusion %s (pool %s), %d classes, grid %dx%d -> %s%n", from,
                 r.net().backbone().name(), r.net().fusion(), r.net().aaf().pool(), r.net().numClasses(),
                 r.net().backbone().gridSize(), r.net().backbone().gridSize(), r.run());
+        return 0;
+    }
+
+    /** An official AFA checkpoint → an AFA run folder ({@code --model} names a MiT preset, else read from the tensors). */
+    private Integer importAfa() {
+        ClassList names = classes == null ? null : ClassList.read(classes);
+        dev.weaktr.afa.AfaCheckpoints.Imported r = dev.weaktr.afa.AfaCheckpoints.importOfficial(from, out, names, model);
+        dev.weaktr.afa.AfaRun m = r.manifest();
+        System.out.printf("imported %s: AFA, %s, %d classes, head width %d, %d tensors dropped (%s) -> %s%n", from,
+                m.net().backbone(), m.classes().size() - 1, m.embedDim(), r.dropped().size(),
+                r.dropped().isEmpty() ? "none" : "BatchNorm num_batches_tracked", r.run());
         return 0;
     }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Segment JPEG/PNG files of any size: OUT/<name>.png (indexed mask) and OUT/<name>_overlay.png.")
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain)")
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA run (train --method afa, import --kind afa)")
     Path run;
 
     @Option(names = "--out", required = true, description = "output folder")
@@ -32,7 +32,15 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> written = SegPipeline.predict(run, images, out, inference.settings(), saveProbs, device.resolve());
+        List<Path> written;
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
+            if (saveProbs) {
+                throw new dev.weaktr.WeaktrException("--save-probs: not available for an AFA run (" + run + ")");
+            }
+            written = dev.weaktr.afa.AfaPipeline.predict(run, images, out, inference.afaSettings(), device.resolve());
+        } else {
+            written = SegPipeline.predict(run, images, out, inference.settings(), saveProbs, device.resolve());
+        }
         written.forEach(p -> System.out.println("wrote " + p));
         return 0;
     }

@@ -141,6 +141,9 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "retrain: %s encoder, %s recipe, %s decoder, %d classes, crop %d, %d epochs x batch %d, "
                         + "lr %.2g, seed %d -> %s%n", vit.name(), preset.cliName(), decoder, classes, size, cfg.epochs(),
                 cfg.batch(), cfg.lr(), seed, out);
+        if (initFrom != null && java.nio.file.Files.isRegularFile(initFrom.resolve("run.json"))) {
+            dev.weaktr.io.Manifests.requireMethod(initFrom, dev.weaktr.io.Manifests.WEAKTR, "retrain --init-from");
+        }
         SegTrainer.Init init = new SegTrainer.Init(dev.weaktr.weights.PretrainedSource.resolve(pretrained), strict, initFrom);
         SegTrainer.Result r = new SegTrainer(System.out).validate(validation.segPlan(data, split, out)).train(data, split, seeds, out, net, cfg, init, device.resolve(), resume);
         System.out.printf(Locale.ROOT, "done: %d epochs, last epoch mean loss %.4f, kept %.1f %% of pixels, %.1f s -> %s%n",

@@ -7,9 +7,16 @@ import picocli.CommandLine.Option;
 
 /** Inference flags shared by {@code segment} and {@code predict}. */
 public final class SegInferenceOptions {
-    @Option(names = "--scales", split = ",", defaultValue = "0.5,0.75,1.0,1.25,1.5,1.75",
-            description = "ratios of the base size (short side 520 at crop 480). Default: ${DEFAULT-VALUE}")
+    static final double[] WEAKTR_SCALES = {0.5, 0.75, 1.0, 1.25, 1.5, 1.75};
+
+    @Option(names = "--scales", split = ",",
+            description = "WeakTr: ratios of the base size (short side 520 at crop 480), default 0.5,0.75,1.0,1.25,1.5,1.75; "
+                    + "AFA: scale factors of the resized image, default 1.0,0.5,0.75 (test_msc_flip.py)")
     double[] scales;
+
+    @Option(names = "--resize-long", defaultValue = "512", description = "AFA runs: resize each image's long side to this first "
+            + "(test_msc_flip.py --resize_long); 0 keeps the size. Default: ${DEFAULT-VALUE}")
+    int resizeLong;
 
     @Option(names = "--no-flip", description = "do not add mirrored copies")
     boolean noFlip;
@@ -17,7 +24,8 @@ public final class SegInferenceOptions {
     @Option(names = "--layer-weight", defaultValue = "0.8", description = "score = w * P(decoder block 1) + P(block 2), the official test-time decoder; 0 = last block only. Default: ${DEFAULT-VALUE}")
     double layerWeight;
 
-    @Option(names = "--crf", defaultValue = "none", description = "dense-CRF preset (e.g. weaktr-seg-voc, weaktr-seg-coco) or none. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--crf", defaultValue = "none", description = "dense-CRF preset (e.g. weaktr-seg-voc, weaktr-seg-coco; "
+            + "afa = the official AFA crf_proc) or none. Default: ${DEFAULT-VALUE}")
     String crf;
 
     @Option(names = "--checkpoint", defaultValue = "last", description = "last (checkpoint.safetensors, as the official docs test) | best "
@@ -28,7 +36,14 @@ public final class SegInferenceOptions {
             + "(as many windows run at once as fit; the masks do not depend on it). Default: 1g, or 1/8 of the machine's memory if less")
     String maxMemory;
 
+    /** AFA's inference settings (layer weight, checkpoint and memory do not apply to an AFA run). */
+    dev.weaktr.afa.AfaInference.Settings afaSettings() {
+        double[] sc = scales == null ? new double[] {1.0, 0.5, 0.75} : scales;
+        return new dev.weaktr.afa.AfaInference.Settings(sc, resizeLong, !noFlip, CrfConfig.presetOrNone(crf));
+    }
+
     public SegPredictor.Settings settings() {
+        double[] scales = this.scales == null ? WEAKTR_SCALES : this.scales;
         for (double s : scales) {
             if (!(s > 0 && s <= 8)) {
                 throw new WeaktrException("--scales: each scale must be in (0, 8], got " + s);

@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "segment", mixinStandardHelpOptions = true,
-        description = "Label a split with a retrained model (multi-scale + flip sliding window): PRED/<id>.png, overlays/, pred.txt.")
+        description = "Label a split with a retrained model (multi-scale + flip sliding window) or an AFA run (its own "
+                + "segmentation head, test_msc_flip.py): PRED/<id>.png, overlays/, pred.txt.")
 final class SegmentCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain)")
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA run (train --method afa, import --kind afa)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -38,7 +39,15 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SegPipeline.Result r = SegPipeline.segment(run, data, split, out, inference.settings(), pseudo, saveProbs, device.resolve(), System.out);
+        SegPipeline.Result r;
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
+            if (saveProbs) {
+                throw new dev.weaktr.WeaktrException("--save-probs: not available for an AFA run (" + run + ")");
+            }
+            r = dev.weaktr.afa.AfaPipeline.segment(run, data, split, out, inference.afaSettings(), pseudo, device.resolve(), System.out);
+        } else {
+            r = SegPipeline.segment(run, data, split, out, inference.settings(), pseudo, saveProbs, device.resolve(), System.out);
+        }
         System.out.printf(Locale.ROOT, "labelled %d images in %.1f s (%.2f images/s) -> %s%n", r.images(), r.seconds(),
                 r.images() / r.seconds(), out);
         return 0;

@@ -47,6 +47,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "iterations between checkpoints (resume points). Default: min(iters, 500)")
     Integer every;
 
+    @Option(names = "--rloss", defaultValue = "0", description = "weight of the dense-CRF regularised loss (rloss, on the "
+            + "permutohedral lattice; the official code has it commented out with 0.01); 0 = off. Default: ${DEFAULT-VALUE}")
+    double rloss;
+
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -91,7 +95,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new WeaktrException("--method " + method + ": 'train' knows afa, getam and semformer; WeakTr's CAM network trains with 'weaktr train-cam'");
         }
         String mit = backbone.equals("cpu-demo") ? "mit-cpu-demo" : backbone;
-        AfaTrainConfig cfg = AfaTrainConfig.official(iters, batch, crop, seed).withLr(lr);
+        if (!(rloss >= 0) || Double.isInfinite(rloss)) {
+            throw new WeaktrException("--rloss must be a finite weight >= 0, got " + rloss);
+        }
+        AfaTrainConfig cfg = AfaTrainConfig.official(iters, batch, crop, seed).withLr(lr).withRloss(rloss);
         if (every != null) {
             if (every < 1) {
                 throw new WeaktrException("--checkpoint-every must be at least 1");

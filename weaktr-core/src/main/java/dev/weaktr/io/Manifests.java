@@ -72,4 +72,40 @@ public final class Manifests {
             throw new WeaktrException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /** WeakTr's method name in run.json; a run.json without a {@code method} field (older runs) is WeakTr's. */
+    public static final String WEAKTR = "weaktr";
+
+    /**
+     * The method that made the run in {@code dir}: run.json's {@code method} field, or {@value #WEAKTR} when the
+     * field is absent (runs written before it existed).
+     */
+    public static String method(Path dir) {
+        Path file = dir.resolve("run.json");
+        if (!Files.isRegularFile(file)) {
+            throw new WeaktrException(dir + " is not a run folder: it has no run.json");
+        }
+        try {
+            return JSON.readTree(file.toFile()).path("method").asText(WEAKTR);
+        } catch (IOException e) {
+            throw new WeaktrException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code dir} holds a run.json of method {@code method} (false when it has none). */
+    public static boolean isMethod(Path dir, String method) {
+        return Files.isRegularFile(dir.resolve("run.json")) && method(dir).equals(method);
+    }
+
+    /**
+     * Checks the run in {@code dir} was made by {@code expected}; otherwise one line naming the run, its method and
+     * what {@code command} needs.
+     */
+    public static void requireMethod(Path dir, String expected, String command) {
+        String found = method(dir);
+        if (!found.equals(expected)) {
+            throw new WeaktrException("'" + command + "' needs a run of method " + expected + ", but " + dir
+                    + " was made by method " + found);
+        }
+    }
 }

@@ -65,4 +65,20 @@ public final class BilinearResize {
         NDArray wwT = m.create(fw, new Shape(outW, w)).toType(x.getDataType(), false).transpose();
         return wh.matMul(x).matMul(wwT); // broadcast over the leading axes
     }
+
+    /**
+     * PyTorch's {@code F.interpolate(x, scale_factor=f, mode="bilinear", align_corners=False)}: output
+     * {@code floor(f·h) × floor(f·w)}, and source coordinates stepped by {@code 1/f}, not by in/out (torch passes
+     * the factor on to the kernel when {@code recompute_scale_factor} is unset). {@code [..., h, w]}.
+     */
+    public static NDArray resizeByFactor(NDArray x, double f) {
+        long[] s = x.getShape().getShape();
+        int h = (int) s[s.length - 2], w = (int) s[s.length - 1];
+        int outH = (int) Math.floor(h * f), outW = (int) Math.floor(w * f);
+        NDManager m = x.getManager();
+        java.util.function.IntToDoubleFunction src = i -> Math.max(0, (i + 0.5) / f - 0.5);
+        NDArray wh = m.create(weights(h, outH, src), new Shape(outH, h)).toType(x.getDataType(), false);
+        NDArray wwT = m.create(weights(w, outW, src), new Shape(outW, w)).toType(x.getDataType(), false).transpose();
+        return wh.matMul(x).matMul(wwT);
+    }
 }

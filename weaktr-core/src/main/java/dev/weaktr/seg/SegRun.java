@@ -14,6 +14,12 @@ public record SegRun(String format, SegmenterConfig net, List<String> classes, S
     public static final String FILE = "run.json";
     public static final String FORMAT = "weaktr-seg-run-1";
 
+    /** The method that made the run ({@code run.json} field {@code method}; absent in older runs, which are WeakTr's). */
+    @com.fasterxml.jackson.annotation.JsonProperty("method")
+    public String method() {
+        return Manifests.WEAKTR;
+    }
+
     public void write(Path dir) {
         Manifests.write(dir.resolve(FILE), this);
     }

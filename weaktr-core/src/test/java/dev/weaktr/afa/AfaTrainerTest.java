@@ -30,7 +30,7 @@ class AfaTrainerTest {
         // 4 iterations, a checkpoint every 2, classifier-only throughout (cam_iters 3): the loop's resume path
         // (optimizer moments and step, BatchNorm buffers updated by the forward, per-round random streams).
         // With every term on: everyTermIsReproducibleResumableAndIndependentOfTheGarbageCollector.
-        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 2, 1e-6, 1.0, 3, 3, 0.5, 2.0, 8);
+        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 2, 1e-6, 1.0, 3, 3, 0.5, 2.0, 8, 0);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), false, null, 1);
@@ -55,7 +55,7 @@ class AfaTrainerTest {
     void everyTermIsReproducibleResumableAndIndependentOfTheGarbageCollector() throws Exception {
         Path data = dir.resolve("data");
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
-        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 1, 2, 0.5, 2.0, 8);
+        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 1, 2, 0.5, 2.0, 8, 0);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), false, null, 1);
@@ -87,7 +87,7 @@ class AfaTrainerTest {
         Path data = dir.resolve("data");
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
         // classifier only at step 0, all terms from step 1, random-walk labels from step 2
-        AfaTrainConfig cfg = new AfaTrainConfig(3, 2, 64, 3, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8);
+        AfaTrainConfig cfg = new AfaTrainConfig(3, 2, 64, 3, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8, 0);
         AfaTrainer.Result r = new AfaTrainer(new PrintStream(new ByteArrayOutputStream())).train(data, "train",
                 dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         assertTrue(Double.isFinite(r.last().get("loss_seg")) && Double.isFinite(r.last().get("loss_aff")), r.last().toString());
@@ -99,5 +99,18 @@ class AfaTrainerTest {
         }
         float[] q = w.get("encoder.block4.1.attn.q.weight");
         assertTrue(Double.isFinite(q[0]));
+    }
+
+    /** {@code --rloss}: the regularised loss joins the total once every term trains, and is logged. */
+    @Test
+    void rlossJoinsTheTotal() throws Exception {
+        Path data = dir.resolve("data");
+        Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
+        AfaTrainConfig cfg = new AfaTrainConfig(2, 2, 64, 2, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8, 0).withRloss(0.01);
+        AfaTrainer.Result r = new AfaTrainer(new PrintStream(new ByteArrayOutputStream())).train(data, "train",
+                dir.resolve("r"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
+        double reg = r.last().get("loss_reg");
+        assertTrue(reg < 0 && Double.isFinite(reg), "the energy of a soft segmentation is negative: " + r.last());
+        assertEquals(0.01, AfaRun.read(dir.resolve("r")).train().rloss());
     }
 }

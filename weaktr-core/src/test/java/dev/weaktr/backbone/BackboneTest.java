@@ -84,6 +84,41 @@ class BackboneTest {
         }
     }
 
+    /**
+     * MiT-B0, B1 and B2 have exactly the official tensors: every name and shape of the official {@code mit_b0..b2}
+     * state dicts (src/test/resources/afa/mit_shapes.txt, written by rulixiang/afa's mix_transformer.py), and B0's
+     * stage maps have the AFA strides 4/8/16/16 on a non-square input.
+     */
+    @Test
+    void mitB0B1B2HaveTheOfficialTensorsAndShapes() throws Exception {
+        java.util.Map<String, java.util.Map<String, String>> want = new java.util.LinkedHashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(Path.of("src/test/resources/afa/mit_shapes.txt"))) {
+            if (!line.startsWith("#")) {
+                String[] f = line.split(" ");
+                want.computeIfAbsent(f[0], k -> new java.util.TreeMap<>()).put(f[1], f[2]);
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            for (MitConfig c : new MitConfig[] {MitConfig.MIT_B0, MitConfig.MIT_B1, MitConfig.MIT_B2}) {
+                Parameters p = new Parameters(m, DataType.FLOAT32, 0, false);
+                new MixVisionTransformer(p, c);
+                java.util.Map<String, String> got = new java.util.TreeMap<>();
+                p.all().forEach((k, v) -> got.put(k, v.getShape().toString().replaceAll("[() ]", "")));
+                assertEquals(want.get(c.name().replace('-', '_')), got, c.name());
+                p.close();
+            }
+            Parameters p = new Parameters(m, DataType.FLOAT32, 0, false);
+            MixVisionTransformer b0 = new MixVisionTransformer(p, MitConfig.MIT_B0);
+            Backbone.Features f = b0.forward(m.randomNormal(new Shape(1, 3, 64, 96)), null);
+            long[][] shapes = {{1, 32, 16, 24}, {1, 64, 8, 12}, {1, 160, 4, 6}, {1, 256, 4, 6}};
+            for (int i = 0; i < 4; i++) {
+                assertEquals(new Shape(shapes[i]), f.maps().get(i).getShape(), "B0 stage " + (i + 1));
+            }
+            assertEquals(MitConfig.MIT_B0.totalDepth(), f.attentionLogits().size());
+            assertEquals(new Shape(1, 8, 24, 24), f.attentionLogits().get(7).getShape()); // stage 4: N = 4·6, no reduction
+        }
+    }
+
     @Test
     void aFileOfAnotherFamilyOrSizeIsRefusedNamingIt() {
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
