@@ -68,7 +68,10 @@ final class Jobs {
     static void awaitNoRunningTasks(long millis) {
         long until = System.currentTimeMillis() + millis;
         try {
-            while (WRITING.get() > 0 && System.currentTimeMillis() < until) {
+            // a task launched just before the failure may not have started its partition yet: idle for 2 s
+            int idle = 0;
+            while (idle < 20 && System.currentTimeMillis() < until) {
+                idle = WRITING.get() > 0 ? 0 : idle + 1;
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
