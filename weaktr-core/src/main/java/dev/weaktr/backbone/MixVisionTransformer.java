@@ -1,6 +1,8 @@
 package dev.weaktr.backbone;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.weaktr.nn.Conv2d;
 import dev.weaktr.nn.DropPath;
 import dev.weaktr.nn.LayerNorm;
@@ -88,7 +90,20 @@ public final class MixVisionTransformer implements Backbone {
             int h = (int) map.getShape().get(2), w = (int) map.getShape().get(3);
             NDArray t = embeds.get(s).tokens(map); // [B, hw, C]
             for (MitBlock block : stages.get(s)) {
-                MitBlock.Output o = block.forward(t, h, w, rng);
+                MitBlock.Output o;
+                if (JniUtils.isGradMode()) {
+                    o = block.forward(t, h, w, rng);
+                } else {
+                    // no graph is being recorded (CAM passes, inference): a block's intermediates (norms, q/k/v,
+                    // the softmax, the Mix-FFN's hidden maps) are freed as soon as the block ends, as PyTorch's
+                    // reference counting would, instead of living until the caller's scope closes
+                    try (NDScope scope = new NDScope()) {
+                        o = block.forward(t, h, w, rng);
+                        NDScope.unregister(o.tokens(), o.logits());
+                    }
+                    NDScope.register(o.tokens());
+                    NDScope.register(o.logits());
+                }
                 t = o.tokens();
                 logits.add(o.logits());
             }
