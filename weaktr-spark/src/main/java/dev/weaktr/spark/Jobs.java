@@ -29,8 +29,8 @@ final class Jobs {
         sweep(out, subfolders);
         try {
             return job.get();
-        } catch (RuntimeException e) {
-            awaitNoRunningTasks(120_000);
+        } catch (Exception e) { // SparkException is checked in Java but thrown undeclared by the Java API's collect()
+            awaitNoRunningTasks(sc, 120_000);
             try {
                 sweep(out, subfolders);
             } catch (RuntimeException again) {
@@ -65,18 +65,35 @@ final class Jobs {
      * job's other tasks, and each stops only after the image it is writing (whose files are then whole). Tasks on
      * other executors' JVMs (a cluster) are not waited for: a temporary file they leave is removed by the next run.
      */
-    static void awaitNoRunningTasks(long millis) {
+    static void awaitNoRunningTasks(JavaSparkContext sc, long millis) {
         long until = System.currentTimeMillis() + millis;
         try {
-            // a task launched just before the failure may not have started its partition yet: idle for 2 s
+            // a killed task runs on until it next looks at its input, and one launched just before the failure may
+            // not have reached its partition yet: wait until no executor reports a running task and this JVM's
+            // writers have been idle for 2 s in a row
             int idle = 0;
             while (idle < 20 && System.currentTimeMillis() < until) {
-                idle = WRITING.get() > 0 ? 0 : idle + 1;
+                idle = WRITING.get() > 0 || runningTasks(sc) > 0 ? 0 : idle + 1;
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether Spark killed this task (its job failed or was cancelled): it stops before its next image. */
+    static boolean killed() {
+        org.apache.spark.TaskContext t = org.apache.spark.TaskContext.get();
+        return t != null && t.isInterrupted();
+    }
+
+    /** Tasks the executors report running (killed ones included until their thread ends). */
+    private static int runningTasks(JavaSparkContext sc) {
+        int n = 0;
+        for (org.apache.spark.SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+            n += e.numRunningTasks();
+        }
+        return n;
     }
 
     /** {width, height} of a PNG from its IHDR chunk (the first 24 bytes), without decoding it. */

@@ -101,7 +101,7 @@ public final class SparkCams {
         List<Entry> entries = new ArrayList<>();
         try (Scratch scratch = new Scratch()) {
             ExecutorModels.Cam model = null;
-            while (part.hasNext()) {
+            while (part.hasNext() && !Jobs.killed()) {
                 Item item = part.next();
                 String overlay = "overlays/" + item.id() + ".png";
                 if (done.contains(item.id() + ".png")) {

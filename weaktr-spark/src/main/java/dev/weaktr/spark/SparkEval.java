@@ -43,7 +43,7 @@ public final class SparkEval {
     private static long[][] confusion(Iterator<String> part, RemoteFiles pred, RemoteFiles data, String split, int classes) {
         ConfusionMatrix m = new ConfusionMatrix(classes);
         try (Scratch scratch = new Scratch()) {
-            while (part.hasNext()) {
+            while (part.hasNext() && !Jobs.killed()) {
                 String id = part.next();
                 if (!pred.isFile(id + ".png")) {
                     throw new WeaktrException("--pred " + pred + " has no " + id + ".png for image '" + id + "' of split '"

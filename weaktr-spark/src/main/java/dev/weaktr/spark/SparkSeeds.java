@@ -103,7 +103,7 @@ public final class SparkSeeds {
             Files.writeString(local.resolve(CamStore.INDEX), index);
             CamStore store = CamStore.open(local);
             MeanField worker = crf.isPresent() ? new MeanField() : null;
-            while (part.hasNext()) {
+            while (part.hasNext() && !Jobs.killed()) {
                 String id = part.next();
                 if (done.contains(id + ".png")) {
                     computed.add(false);

@@ -92,7 +92,7 @@ public final class SparkSegment {
         List<Boolean> computed = new ArrayList<>();
         SegPredictor predictor = null;
         try (Scratch scratch = new Scratch()) {
-            while (part.hasNext()) {
+            while (part.hasNext() && !Jobs.killed()) {
                 String id = part.next();
                 if (done.contains(id + ".png")) {
                     computed.add(false);
