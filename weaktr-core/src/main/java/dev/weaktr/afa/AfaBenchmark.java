@@ -29,8 +29,8 @@ public final class AfaBenchmark {
         // images of the crop's size: the random rescale (0.5-2.0) then crops or pads them, as VOC's ~500 px images
         Synth.generate(SynthConfig.of(images, 0, crop, 1), data);
         // every term from the first step and the random-walk label from the second: the most expensive path
-        AfaTrainConfig cfg = new AfaTrainConfig(steps + 1, batch, crop, steps + 1, 0, 6e-5, 0.01, 0, 1e-6, 1.0, 0, 0, 0.5,
-                2.0, 8, 0);
+        AfaTrainConfig cfg = AfaTrainConfig.builder(steps + 1, batch, crop).roundIterations(steps + 1).seed(0)
+                .warmupIterations(0).camIterations(0).switchIteration(0).build();
         AfaTrainer.Result r = new AfaTrainer(new PrintStream(PrintStream.nullOutputStream())).train(data, "train",
                 work.resolve(mit.name() + "-afa-run"), mit.name(), cfg, device, false, null);
         log.printf("%s: AFA train step (crop %d, batch %d) %.2f s%n", mit.name(), crop, batch, r.medianStepSeconds());

@@ -44,6 +44,77 @@ public record AfaTrainConfig(int iterations, int batch, int crop, int roundItera
                 warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius, weight);
     }
 
+    /** A builder starting from {@link #official}: {@code AfaTrainConfig.builder(4, 2, 64).camIterations(3).build()}. */
+    public static Builder builder(int iterations, int batch, int crop) {
+        return new Builder(official(iterations, batch, crop, 0));
+    }
+
+    /** Named setters over the record's fields (the recipe readable at the call site). */
+    public static final class Builder {
+        private int iterations, batch, crop, roundIterations, warmupIterations, camIterations, switchIteration, radius;
+        private long seed;
+        private double lr, weightDecay, warmupRatio, power, scaleMin, scaleMax, rloss;
+
+        private Builder(AfaTrainConfig c) {
+            iterations = c.iterations;
+            batch = c.batch;
+            crop = c.crop;
+            roundIterations = c.roundIterations;
+            seed = c.seed;
+            lr = c.lr;
+            weightDecay = c.weightDecay;
+            warmupIterations = c.warmupIterations;
+            warmupRatio = c.warmupRatio;
+            power = c.power;
+            camIterations = c.camIterations;
+            switchIteration = c.switchIteration;
+            scaleMin = c.scaleMin;
+            scaleMax = c.scaleMax;
+            radius = c.radius;
+            rloss = c.rloss;
+        }
+
+        public Builder roundIterations(int v) {
+            roundIterations = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder warmupIterations(int v) {
+            warmupIterations = v;
+            return this;
+        }
+
+        public Builder camIterations(int v) {
+            camIterations = v;
+            return this;
+        }
+
+        public Builder switchIteration(int v) {
+            switchIteration = v;
+            return this;
+        }
+
+        public Builder rloss(double v) {
+            rloss = v;
+            return this;
+        }
+
+        public AfaTrainConfig build() {
+            return new AfaTrainConfig(iterations, batch, crop, roundIterations, seed, lr, weightDecay, warmupIterations,
+                    warmupRatio, power, camIterations, switchIteration, scaleMin, scaleMax, radius, rloss);
+        }
+    }
+
     /**
      * The learning-rate factor of step t ({@code PolyWarmupAdamW}): linear warm-up from {@code warmupRatio}, then
      * {@code (1 − t/T)^power} — not re-based after the warm-up (peers.md §2.7: the factor drops to ~0.925 at 1500).

@@ -30,7 +30,8 @@ class AfaTrainerTest {
         // 4 iterations, a checkpoint every 2, classifier-only throughout (cam_iters 3): the loop's resume path
         // (optimizer moments and step, BatchNorm buffers updated by the forward, per-round random streams).
         // With every term on: everyTermIsReproducibleResumableAndIndependentOfTheGarbageCollector.
-        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 2, 1e-6, 1.0, 3, 3, 0.5, 2.0, 8, 0);
+        AfaTrainConfig cfg = AfaTrainConfig.builder(4, 2, 64).roundIterations(2).seed(7).lr(6e-4).warmupIterations(2)
+                .camIterations(3).switchIteration(3).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), false, null, 1);
@@ -55,7 +56,8 @@ class AfaTrainerTest {
     void everyTermIsReproducibleResumableAndIndependentOfTheGarbageCollector() throws Exception {
         Path data = dir.resolve("data");
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
-        AfaTrainConfig cfg = new AfaTrainConfig(4, 2, 64, 2, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 1, 2, 0.5, 2.0, 8, 0);
+        AfaTrainConfig cfg = AfaTrainConfig.builder(4, 2, 64).roundIterations(2).seed(7).lr(6e-4).warmupIterations(1)
+                .camIterations(1).switchIteration(2).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         new AfaTrainer(quiet).train(data, "train", dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         new AfaTrainer(quiet).train(data, "train", dir.resolve("b"), "mit-cpu-demo", cfg, Device.cpu(), false, null, 1);
@@ -87,7 +89,8 @@ class AfaTrainerTest {
         Path data = dir.resolve("data");
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
         // classifier only at step 0, all terms from step 1, random-walk labels from step 2
-        AfaTrainConfig cfg = new AfaTrainConfig(3, 2, 64, 3, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8, 0);
+        AfaTrainConfig cfg = AfaTrainConfig.builder(3, 2, 64).roundIterations(3).seed(7).lr(6e-4).warmupIterations(1)
+                .camIterations(0).switchIteration(1).build();
         AfaTrainer.Result r = new AfaTrainer(new PrintStream(new ByteArrayOutputStream())).train(data, "train",
                 dir.resolve("a"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         assertTrue(Double.isFinite(r.last().get("loss_seg")) && Double.isFinite(r.last().get("loss_aff")), r.last().toString());
@@ -106,7 +109,8 @@ class AfaTrainerTest {
     void rlossJoinsTheTotal() throws Exception {
         Path data = dir.resolve("data");
         Synth.generate(SynthConfig.of(8, 2, 48, 5), data);
-        AfaTrainConfig cfg = new AfaTrainConfig(2, 2, 64, 2, 7, 6e-4, 0.01, 1, 1e-6, 1.0, 0, 1, 0.5, 2.0, 8, 0).withRloss(0.01);
+        AfaTrainConfig cfg = AfaTrainConfig.builder(2, 2, 64).roundIterations(2).seed(7).lr(6e-4).warmupIterations(1)
+                .camIterations(0).switchIteration(1).rloss(0.01).build();
         AfaTrainer.Result r = new AfaTrainer(new PrintStream(new ByteArrayOutputStream())).train(data, "train",
                 dir.resolve("r"), "mit-cpu-demo", cfg, Device.cpu(), false, null);
         double reg = r.last().get("loss_reg");
