@@ -39,6 +39,14 @@ public final class Main {
         for (Object sub : Commands.all()) {
             cli.addSubcommand(sub);
         }
+        return withErrorHandling(cli);
+    }
+
+    /**
+     * weaktr's error handling on a command tree (also the Spark commands'): a {@link WeaktrException} anywhere in
+     * the cause chain, or a bad flag, is one line on stderr and exit 2; anything else is a bug and propagates.
+     */
+    public static CommandLine withErrorHandling(CommandLine cli) {
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof WeaktrException)) {

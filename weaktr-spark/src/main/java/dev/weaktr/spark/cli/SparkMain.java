@@ -1,7 +1,5 @@
 package dev.weaktr.spark.cli;
 
-import dev.weaktr.WeaktrException;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,26 +31,6 @@ public final class SparkMain {
 
     /** The command tree with weaktr's error handling (a user error is one line and exit 2, even from an executor). */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new SparkMain());
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            Throwable t = ex;
-            while (t != null && !(t instanceof WeaktrException)) {
-                t = t.getCause();
-            }
-            if (t != null) {
-                cmd.getErr().println("weaktr: error: " + t.getMessage());
-                cmd.getErr().flush();
-                return USER_ERROR;
-            }
-            throw ex;
-        });
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("weaktr: error: " + ex.getMessage());
-            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
-            err.flush();
-            return USER_ERROR;
-        });
-        return cli;
+        return dev.weaktr.cli.Main.withErrorHandling(new CommandLine(new SparkMain()));
     }
 }
