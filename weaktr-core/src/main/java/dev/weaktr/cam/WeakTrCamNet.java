@@ -82,15 +82,20 @@ public final class WeakTrCamNet {
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, coarseLogits, h, w);
     }
 
-    /** Bytes of the stacked attention rows [B, H·L, R, N] one streamed block may hold (float32). */
-    static final long STREAM_BLOCK_BYTES = 128L << 20;
+    /**
+     * Bytes of one block of attention probabilities [B, H, R, N] (float32) the streamed forward may hold. Small on
+     * purpose: glibc serves blocks up to 32 MiB from memory it keeps and reuses, while each larger one is a fresh
+     * mmap whose pages fault in one by one; on the 2-core development machine a 16 MiB block computes the same
+     * rows 3–4× faster than a 128 MiB one (and holds less).
+     */
+    static final long STREAM_BLOCK_BYTES = 16L << 20;
 
     /**
      * Inference in bounded memory (spec §1.6): the same outputs as {@link #forward} (to float rounding), but no
      * stack of the H·L maps and no N×N map is ever held. The backbone runs with its attention in blocks of
      * query rows, collecting each map's max and mean; the fusion turns them into weights; then the
-     * class→patch rows are fused layer by layer, and the patch→patch rows block by block, each block
-     * multiplied into the fine CAM (eq. 6) at once. Memory O(R·N + L·N·D) instead of O(H·L·N²).
+     * class→patch rows are fused, and the fine CAM (eq. 6) is computed block by block of patch rows (see
+     * {@code fineCamStreamed}). Memory O(H·R·N + L·N·D) instead of O(H·L·N²).
      *
      * @param images [B, 3, H, W], ImageNet-normalised
      * @param rowBlock query rows per block; 0 = as many as fit {@link #STREAM_BLOCK_BYTES}
@@ -100,12 +105,11 @@ public final class WeakTrCamNet {
         int heads = config.backbone().heads(), depth = config.backbone().depth();
         long b = images.getShape().get(0);
         int n = c + (int) ((images.getShape().get(2) / config.backbone().patch()) * (images.getShape().get(3) / config.backbone().patch()));
-        int rows = rowBlock > 0 ? rowBlock : (int) Math.max(1, Math.min(n, STREAM_BLOCK_BYTES / (4L * b * heads * depth * n)));
+        int rows = rowBlock > 0 ? rowBlock : (int) Math.max(1, Math.min(n, STREAM_BLOCK_BYTES / (4L * b * heads * n)));
         float[] max = new float[(int) b * heads * depth];
         java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
         double[] sum = new double[max.length];
-        int backboneRows = (int) Math.min(n, (long) rows * depth); // [B, H, R, N]: the same bytes as a stacked block
-        VisionTransformer.StreamedOutput enc = vit.forwardStreamed(images, backboneRows, (layer, r0, p) -> {
+        VisionTransformer.StreamedOutput enc = vit.forwardStreamed(images, rows, (layer, r0, p) -> {
             float[] bmax = Ops.max(p, 2, 3).toFloatArray(); // [B, H]
             float[] bsum = p.sum(new int[] {2, 3}).toFloatArray();
             for (int i = 0; i < bmax.length; i++) {
@@ -135,29 +139,72 @@ public final class WeakTrCamNet {
         }
         AttentionFusion.MapWeights weights = fusion.mapWeights(
                 new AttentionFusion.MapStats((int) b, heads, depth, max, mean, features), images.getManager());
+        free(features.toArray(new NDArray[0])); // [B, N, D] each: not needed any more
         NDArray crossW = weights.cross().reshape(b, (long) heads * depth, 1, 1);
-        NDArray patchW = weights.patch().reshape(b, (long) heads * depth, 1, 1);
         // Σ_k w_k·A_k over the class-token query rows, reduced over the stacked maps as the materialised path does
         NDArray cross = fusedRows(enc, 0, c).mul(crossW).sum(new int[] {1}); // [B, C, N]
         NDArray fusedCam = cross.get(":, :, {}:", c).reshape(b, c, h, w).mul(coarseCam); // inner term of eq. 6
-        NDArray flatCam = fusedCam.reshape(b, c, (long) h * w).transpose(0, 2, 1); // [B, hw, C]
-
-        NDList fineRows = new NDList();
-        for (long r0 = c; r0 < n; r0 += rows) {
-            long r1 = Math.min(n, r0 + rows);
-            NDArray fine;
-            try (NDScope scope = new NDScope()) {
-                NDArray acc = fusedRows(enc, r0, r1).mul(patchW).sum(new int[] {1}); // [B, R, N]
-                fine = acc.get(":, :, {}:", c).matMul(flatCam); // eq. 6 on these rows: [B, R, C]
-                NDScope.unregister(fine);
-            }
-            NDScope.register(fine);
-            fineRows.add(fine);
-        }
-        NDArray fineCam = (fineRows.size() == 1 ? fineRows.get(0) : NDArrays.concat(fineRows, 1))
+        NDArray fineCam = fineCamStreamed(enc, weights.patch().reshape(b, heads, depth), fusedCam, rows)
                 .transpose(0, 2, 1).reshape(b, c, h, w);
         NDArray fineScores = Ops.mean(fineCam, 2, 3);
         return new Output(classTokenScores, coarseScores, fineScores, fusedCam, fineCam, coarseLogits, h, w);
+    }
+
+    /**
+     * The fine CAM (eq. 6) without the fused patch→patch map: for each block of {@code rows} patch query rows,
+     * the rows of every map A_k are recomputed from its layer's q and k, weighted and summed into the rows of
+     * PA = Σ_k w_k·A_k (one layer's H heads at a time), and PA's patch columns are multiplied by the CAM at once.
+     * Only one layer's [B, H, R, N] probabilities and the [B, R, N] sum exist at a time; nothing but the
+     * [B, hw, C] result outlives a block.
+     *
+     * @param patchW [B, H, L] the maps' patch weights
+     * @param fusedCam [B, C, h, w]
+     * @return [B, hw, C]
+     */
+    private NDArray fineCamStreamed(VisionTransformer.StreamedOutput enc, NDArray patchW, NDArray fusedCam, int rows) {
+        long[] s = fusedCam.getShape().getShape();
+        long b = s[0], c = s[1], hw = s[2] * s[3];
+        int heads = (int) patchW.getShape().get(1);
+        long n = c + hw;
+        NDArray flatCam = fusedCam.reshape(b, c, hw).transpose(0, 2, 1); // [B, hw, C]
+        NDList layerW = new NDList();
+        for (int l = 0; l < enc.layers().size(); l++) {
+            layerW.add(patchW.get(":, :, {}", l).reshape(b, heads, 1, 1));
+        }
+        NDList blocks = new NDList();
+        for (long r0 = c; r0 < n; r0 += rows) {
+            long r1 = Math.min(n, r0 + rows);
+            NDArray part;
+            try (NDScope scope = new NDScope()) {
+                NDArray pa = null; // [B, R, N]: rows r0..r1-1 of Σ_k w_k·A_k
+                for (int l = 0; l < enc.layers().size(); l++) {
+                    Attention.Streamed a = enc.layers().get(l);
+                    NDArray p = vit.attention(l).probabilities(a.q(), a.k(), r0, r1); // [B, H, R, N]
+                    NDArray product = p.mul(layerW.get(l));
+                    NDArray weighted = product.sum(new int[] {1}); // [B, R, N]
+                    free(p, product);
+                    if (pa == null) {
+                        pa = weighted;
+                    } else {
+                        pa.addi(weighted);
+                        free(weighted);
+                    }
+                }
+                part = pa.get(":, :, {}:", c).matMul(flatCam); // eq. 6 on these rows: [B, R, C]
+                NDScope.unregister(part);
+            }
+            NDScope.register(part);
+            blocks.add(part);
+        }
+        return blocks.size() == 1 ? blocks.get(0) : NDArrays.concat(blocks, 1);
+    }
+
+    /** Frees arrays of the current scope now rather than at its close. */
+    private static void free(NDArray... arrays) {
+        for (NDArray x : arrays) {
+            NDScope.unregister(x);
+            x.close();
+        }
     }
 
     /** Rows r0..r1-1 of every layer-head map, stacked as in spec §1.4: [B, H·L, R, N], channel head·L + layer. */

@@ -123,12 +123,16 @@ public final class Attention {
         return new Streamed(proj.forward(o), q, k);
     }
 
-    /** Softmax rows {@code r0..r1-1} of the attention: q [B, H, N, hd], k [B, H, N, hd] -> [B, H, r1 − r0, N]. */
+    /**
+     * Softmax rows {@code r0..r1-1} of the attention (inference only: scaled in place): q [B, H, N, hd],
+     * k [B, H, N, hd] -> [B, H, r1 − r0, N].
+     */
     public NDArray probabilities(NDArray q, NDArray k, long r0, long r1) {
         NDArray p;
-        try (NDScope scope = new NDScope()) { // frees the scores and their scaled copy at once
+        try (NDScope scope = new NDScope()) { // frees the scores at once
             NDArray rows = r0 == 0 && r1 == q.getShape().get(2) ? q : q.get(":, :, {}:{}, :", r0, r1);
-            p = rows.matMul(k.transpose(0, 1, 3, 2)).mul(Ops.scalar(q, scale)).softmax(-1);
+            // scaled in place (the same values as mul): two [B, H, R, N] arrays at a time, not three
+            p = rows.matMul(k.transpose(0, 1, 3, 2)).muli(Ops.scalar(q, scale)).softmax(-1);
             NDScope.unregister(p);
         }
         NDScope.register(p);
