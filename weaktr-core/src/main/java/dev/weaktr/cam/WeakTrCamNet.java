@@ -85,8 +85,8 @@ public final class WeakTrCamNet {
     /**
      * Bytes of one block of attention probabilities [B, H, R, N] (float32) the streamed forward may hold. Small on
      * purpose: glibc serves blocks up to 32 MiB from memory it keeps and reuses, while each larger one is a fresh
-     * mmap whose pages fault in one by one; on the 2-core development machine a 16 MiB block computes the same
-     * rows 3–4× faster than a 128 MiB one (and holds less).
+     * mmap whose pages fault in one by one (4× the page faults with 128 MiB blocks), and a small block stays nearer
+     * the caches; on the 2-core development machine smaller blocks were faster in most trials (docs/memory.md).
      */
     static final long STREAM_BLOCK_BYTES = 16L << 20;
 
