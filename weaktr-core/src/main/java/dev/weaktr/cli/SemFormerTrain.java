@@ -37,8 +37,9 @@ final class SemFormerTrain {
         }
         System.out.printf(Locale.ROOT, "train: semformer %s (%s), %d epochs x batch %d, crop %d, lr %.3g, seed %d -> %s%n",
                 cfg.stage(), model, cfg.epochs(), cfg.batch(), cfg.crop(), cfg.lr(), cfg.seed(), c.out);
+        var plan = cfg.stage().equals(SemFormerTrainConfig.SEG) ? c.validation.semFormerPlan(c.data, c.split, cfg.crop()) : null;
         SemFormerTrainer.Result r = new SemFormerTrainer(System.out).train(c.data, c.split, c.out, cfg, c.caae,
-                c.device.resolve(), c.resume, c.pretrained);
+                c.device.resolve(), c.resume, c.pretrained, plan);
         System.out.printf(Locale.ROOT, "done: %d epochs (%d steps), last epoch %s, %.1f s -> %s%n", r.epochs(), r.steps(),
                 r.last(), r.seconds(), r.run());
         return 0;

@@ -84,6 +84,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    ValidationOptions validation;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

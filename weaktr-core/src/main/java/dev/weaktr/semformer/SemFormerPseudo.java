@@ -62,7 +62,7 @@ public final class SemFormerPseudo {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Parameters p = new Parameters(manager, DataType.FLOAT32, 0, false);
             SemFormerNet net = new SemFormerNet(p, manifest.segmentorConfig());
-            Checkpoint.load(semRun.resolve(Checkpoint.FILE), p, null);
+            Checkpoint.load(dev.weaktr.train.BestCheckpoint.choose(semRun, null), p, null); // the best epoch when kept
             Parameters backbone = new Parameters(manager, DataType.FLOAT32, 0, false);
             Parameters edge = new Parameters(manager, DataType.FLOAT32, 0, false);
             AffinityNet affNet = new AffinityNet(backbone, edge, aff.train().net());

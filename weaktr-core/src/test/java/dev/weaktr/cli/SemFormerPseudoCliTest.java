@@ -31,6 +31,10 @@ class SemFormerPseudoCliTest {
                 "--backbone", "cpu-demo", "--epochs", "1", "--batch", "2", "--crop", "32");
         ok("train", "--method", "semformer", "--stage", "seg", "--caae", caae.toString(), "--data", data.toString(), "--out",
                 seg.toString(), "--backbone", "cpu-demo", "--epochs", "1", "--batch", "2", "--crop", "32");
+        // stage 2 keeps its best epoch by the CAM mIoU of the mask logits on the held split (train_semformer.py)
+        String segLog = Files.readAllLines(seg.resolve("log.jsonl")).get(0);
+        assertTrue(segLog.contains("val_miou") && segLog.contains("best_epoch"), segLog);
+        assertTrue(Files.isRegularFile(seg.resolve("checkpoint-best.safetensors")));
         ok("cams", "--run", seg.toString(), "--data", data.toString(), "--split", "train", "--out", cams.toString(),
                 "--scales", "1.0");
 
