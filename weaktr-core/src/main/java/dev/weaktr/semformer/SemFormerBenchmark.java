@@ -12,7 +12,9 @@ import java.util.Locale;
 /**
  * {@code weaktr bench --semformer MODEL}: the median full training step of each stage (augmentation, forward, losses,
  * backward, update; the segmentor's step includes the frozen CAAE's two passes over every present (image, class)
- * pair) on synthetic data, random weights, and the CRA CAM throughput (4 scales + flips) of the trained segmentor.
+ * pair) on synthetic data, random weights, and the CRA CAM throughput (4 scales + flips) of the trained segmentor;
+ * then AffinityNet's training step (the affinity labels of those CAMs) and the throughput of {@code pseudo} (CRA CAM,
+ * AffinityNet boundary, random walk, final CRF) per image.
  */
 public final class SemFormerBenchmark {
     private SemFormerBenchmark() {}
@@ -41,14 +43,29 @@ public final class SemFormerBenchmark {
                 String.join("\n", ids.subList(0, Math.min(8, ids.size()))) + "\n");
         CamPipeline.CamsResult cams = SemFormerCams.generate(segRun, data, "bench", work.resolve("semformer-cams"),
                 CraCam.SCALES, CraCam.LAYERS, device, quiet);
+        // the pseudo-label chain: AffinityNet (ResNet-50 edge branch at crop 512; random backbone) on the CAMs' affinity
+        // labels, then `pseudo` (CRA CAM, boundary map, random walk, CRF) per image
+        AffinityTrainConfig affCfg = AffinityTrainConfig.official(model.equals("cpu-demo") ? "cpu-demo" : "resnet50", 0)
+                .with(1, Math.min(batch, Math.min(8, ids.size())), null, null);
+        Path affRun = work.resolve("semformer-aff");
+        AffinityTrainer.Result f = new AffinityTrainer(quiet).train(data, "bench", work.resolve("semformer-cams"), affRun,
+                affCfg, device, false, null);
+        log.printf(Locale.ROOT, "semformer aff: step %.0f ms%n", f.medianStepSeconds() * 1000);
+        long t0 = System.nanoTime();
+        int n = SemFormerPseudo.run(segRun, affRun, data, "bench", work.resolve("semformer-pseudo"),
+                SemFormerPseudo.Source.RANDOM_WALK, device, quiet);
+        double pseudo = n / ((System.nanoTime() - t0) / 1e9);
         return List.of(new Row("caae", model, caaeCfg.crop(), batch, a.medianStepSeconds() * 1000, Double.NaN),
-                new Row("seg", model, segCfg.crop(), batch, s.medianStepSeconds() * 1000, cams.images() / cams.seconds()));
+                new Row("seg", model, segCfg.crop(), batch, s.medianStepSeconds() * 1000, cams.images() / cams.seconds()),
+                new Row("aff (" + affCfg.model() + ")", model, affCfg.crop(), affCfg.batch(), f.medianStepSeconds() * 1000,
+                        pseudo));
     }
 
     public static String table(List<Row> rows, int cores, String device) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "SemFormer (%s, %d cores, medians, synthetic data, random weights)%n", device, cores));
-        s.append("| stage | model | crop | batch | full train step (ms) | CRA CAM inference (img/s, 4 scales + flip) |\n");
+        s.append("| stage | model | crop | batch | full train step (ms) | inference (img/s): seg = CRA CAM (4 scales + flip); "
+                + "aff = pseudo (CRA CAM + boundary + random walk + CRF) |\n");
         s.append("|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             s.append(String.format(Locale.ROOT, "| %s | %s | %d px | %d | %.0f | %s |%n", r.stage(), r.model(), r.crop(),
