@@ -47,18 +47,9 @@ final class AffinityAugment {
         }
         x = ColorJitter.apply(x, new AugmentConfig(crop, 1, 1, 1, 1, 0, 0.3, 0.3, 0.3), rng);
         float[] chw = Normalize.toChw(x);
-        int cw = Math.min(crop, w), ch = Math.min(crop, h);
-        int contLeft = 0, imgLeft = 0, contTop = 0, imgTop = 0;
-        if (w - crop > 0) {
-            imgLeft = rng.nextInt(w - crop + 1);
-        } else {
-            contLeft = rng.nextInt(crop - w + 1);
-        }
-        if (h - crop > 0) {
-            imgTop = rng.nextInt(h - crop + 1);
-        } else {
-            contTop = rng.nextInt(crop - h + 1);
-        }
+        SemFormerAugment.CropBox box = SemFormerAugment.CropBox.random(w, h, crop, rng);
+        int cw = box.width(), ch = box.height(), contLeft = box.cropX(), contTop = box.cropY();
+        int imgLeft = box.imageX(), imgTop = box.imageY();
         float[] out = new float[3 * crop * crop];
         byte[] lab = new byte[crop * crop];
         java.util.Arrays.fill(lab, (byte) 255);
