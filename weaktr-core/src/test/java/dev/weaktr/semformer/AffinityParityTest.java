@@ -99,14 +99,30 @@ class AffinityParityTest {
         }
     }
 
-    static AffinityNet net(NDManager m, int pad, Parameters[] stores) {
-        Parameters b = new Parameters(m, DataType.FLOAT32, 0, false);
-        Parameters e = new Parameters(m, DataType.FLOAT32, 0, true);
-        AffinityNet net = new AffinityNet(b, e, new AffinityNet.Config("fixture", ResNet.Config.resnet50(), 10, 5, pad));
-        fill(b, e);
-        stores[0] = b;
-        stores[1] = e;
-        return net;
+    private static NDManager manager;
+    private static AffinityNet shared;
+    private static Parameters edgeStore;
+
+    /** One ResNet-50 AffinityNet with the fixture's weights (images padded to 96), shared by the tests. */
+    static synchronized AffinityNet net() {
+        if (shared == null) {
+            manager = NDManager.newBaseManager(ai.djl.Device.cpu());
+            Parameters b = new Parameters(manager, DataType.FLOAT32, 0, false);
+            Parameters e = new Parameters(manager, DataType.FLOAT32, 0, true);
+            shared = new AffinityNet(b, e, new AffinityNet.Config("fixture", ResNet.Config.resnet50(), 10, 5, 96));
+            fill(b, e);
+            edgeStore = e;
+        }
+        return shared;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static synchronized void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+            shared = null;
+        }
     }
 
     @Test
@@ -134,9 +150,8 @@ class AffinityParityTest {
 
     @Test
     void edgeAffinityLossesAndGradientsMatchOfficialCode() {
+        AffinityNet net = net();
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            Parameters[] stores = new Parameters[2];
-            AffinityNet net = net(m, 96, stores);
             PathIndex index = new PathIndex(10, 24, 24);
             NDArray images = m.create(get("aff.images"), new Shape(io().shape("aff.images")));
             Shape pairs = new Shape(io().shape("aff.bg_pos"));
@@ -158,7 +173,7 @@ class AffinityParityTest {
             relative("loss total", t.total().getFloat(), get("aff.loss")[0]);
             for (String k : List.of("fc_edge6.weight", "fc_edge6.bias", "fc_edge1.0.weight", "fc_edge3.1.weight",
                     "fc_edge5.0.weight")) {
-                SemFormerFixture.check("grad " + k, stores[1].get(k).getGradient().toFloatArray(), get("aff.grad." + k), 1e-4);
+                SemFormerFixture.check("grad " + k, edgeStore.get(k).getGradient().toFloatArray(), get("aff.grad." + k), 1e-4);
             }
         }
     }
@@ -175,8 +190,7 @@ class AffinityParityTest {
         int h = (int) is[1], w = (int) is[2], sh = (h - 1) / 4 + 1, sw = (w - 1) / 4 + 1;
         float[] edge;
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            AffinityNet net = net(m, 96, new Parameters[2]);
-            edge = net.boundary(m, get("rw.image"), h, w);
+            edge = net().boundary(m, get("rw.image"), h, w);
         }
         SemFormerFixture.check("get_edge boundary", edge, get("rw.edge"), 1e-4);
         float[] cam = get("rw.cam");
