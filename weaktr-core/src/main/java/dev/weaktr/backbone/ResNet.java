@@ -3,8 +3,10 @@ package dev.weaktr.backbone;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.weaktr.WeaktrException;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.BatchNorm2d;
@@ -115,12 +117,16 @@ public final class ResNet implements Backbone {
     @Override
     public Features forward(NDArray images, SplittableRandom rng) {
         List<NDArray> maps = new ArrayList<>(5);
-        NDArray x = bn1.forward(conv1.forward(images), false).getNDArrayInternal().relu();
-        x = maxPool3x3s2(x);
+        // no graph through this network (inference, or frozen weights on an input without gradient, as AffinityNet's
+        // backbone): each block's intermediates (im2col slices, norms) are freed when the block ends, as PyTorch's
+        // reference counting would, instead of living until the caller's scope closes
+        boolean free = !JniUtils.isGradMode() || (!conv1.weight().hasGradient() && !images.hasGradient());
+        NDArray x = block(free, () -> maxPool3x3s2(bn1.forward(conv1.forward(images), false).getNDArrayInternal().relu()));
         maps.add(x);
         for (List<Bottleneck> stage : stages) {
             for (Bottleneck b : stage) {
-                x = b.forward(x);
+                NDArray in = x;
+                x = block(free, () -> b.forward(in));
             }
             maps.add(x);
         }
@@ -170,6 +176,19 @@ public final class ResNet implements Backbone {
         params.loadSome(values, shapes, file.toString());
         return new LoadReport(file.toString(), new ArrayList<>(values.keySet()), List.of(), List.of(), dropped, List.of(),
                 unused, List.of());
+    }
+
+    private static NDArray block(boolean free, java.util.function.Supplier<NDArray> f) {
+        if (!free) {
+            return f.get();
+        }
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            out = f.get();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     /** nn.MaxPool2d(3, stride=2, padding=1): pad with −∞, then the maximum of the 9 strided views. */

@@ -55,7 +55,7 @@ public final class SemFormerBenchmark {
      * the pseudo labels after the CAM on a 500×375 image (PASCAL VOC's usual size): the boundary map (the image and its
      * flip, padded to the recipe's size), the random walk of two classes, the final CRF.
      */
-    static Row affinity(String affModel, int batch, int steps, Device device) {
+    public static Row affinity(String affModel, int batch, int steps, Device device) {
         AffinityTrainConfig cfg = AffinityTrainConfig.official(affModel, 0);
         int s = cfg.crop(), g = s / AffinityNet.Config.STRIDE;
         java.util.SplittableRandom rng = new java.util.SplittableRandom(0);
