@@ -87,6 +87,10 @@ public final class GetamTrainer {
                 pretrained == null ? null : pretrained.toAbsolutePath().toString());
         if (resume) {
             GetamRun previous = GetamRun.read(run);
+            if (previous.train() == null) {
+                throw new WeaktrException("--resume: " + run + " was imported (import --kind getam), not trained here; "
+                        + "train into a new --out");
+            }
             if (!previous.backbone().equals(manifest.backbone()) || !previous.classes().equals(manifest.classes())
                     || !previous.train().equals(cfg)) {
                 throw new WeaktrException("--resume: " + run + " was trained with other settings (" + previous.backbone()
