@@ -7,7 +7,6 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamStore;
 import dev.weaktr.data.VocDataset;
-import dev.weaktr.io.LabelPng;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.seg.MethodOutputs;
 import dev.weaktr.seg.SegPipeline;
@@ -75,12 +74,7 @@ public final class AfaPipeline {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             AfaInference inference = new AfaInference(load(run, manager), manager);
             return MethodOutputs.writeSeeds(data, out, source, (id, image) -> {
-                int[] label = inference.pseudoLabel(image, data.labels(id));
-                byte[] bytes = new byte[label.length];
-                for (int i = 0; i < label.length; i++) {
-                    bytes[i] = (byte) label[i];
-                }
-                return new LabelPng.LabelMap(bytes, image.width(), image.height());
+                return MethodOutputs.labelMap(inference.pseudoLabel(image, data.labels(id)), image.width(), image.height());
             }, "afa", console);
         }
     }

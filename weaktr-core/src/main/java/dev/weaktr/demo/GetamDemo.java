@@ -1,7 +1,6 @@
 package dev.weaktr.demo;
 
 import ai.djl.Device;
-import dev.weaktr.WeaktrException;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.CamEvaluator;
 import dev.weaktr.eval.SegEvaluator;
@@ -9,14 +8,10 @@ import dev.weaktr.getam.GetamInference;
 import dev.weaktr.getam.GetamPipeline;
 import dev.weaktr.getam.GetamTrainConfig;
 import dev.weaktr.getam.GetamTrainer;
-import dev.weaktr.io.LabelPng;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
+import dev.weaktr.getam.SaliencyMaps;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 
 /**
  * GETAM on the demo's generated data ({@code demo --methods ...,getam}), twice: with saliency maps and in the
@@ -93,25 +88,8 @@ public final class GetamDemo {
                 (System.nanoTime() - t0) / 1e9);
     }
 
-    /** A saliency PNG per train image: 255 where the synthetic mask is an object, 0 elsewhere (an oracle). */
+    /** The oracle saliency of the train images ({@link SaliencyMaps#writeFromMasks}). */
     public static Path saliencyFromMasks(Path data, Path out) {
-        VocDataset ds = VocDataset.open(data, "train");
-        try {
-            Files.createDirectories(out);
-            for (String id : ds.ids()) {
-                LabelPng.LabelMap m = ds.readMask(id);
-                BufferedImage img = new BufferedImage(m.width(), m.height(), BufferedImage.TYPE_BYTE_GRAY);
-                for (int y = 0; y < m.height(); y++) {
-                    for (int x = 0; x < m.width(); x++) {
-                        int v = m.get(x, y);
-                        img.getRaster().setSample(x, y, 0, v != 0 && v != LabelPng.IGNORE ? 255 : 0);
-                    }
-                }
-                ImageIO.write(img, "png", out.resolve(id + ".png").toFile());
-            }
-        } catch (IOException e) {
-            throw new WeaktrException("cannot write the saliency maps to " + out + ": " + e.getMessage(), e);
-        }
-        return out;
+        return SaliencyMaps.writeFromMasks(VocDataset.open(data, "train"), out);
     }
 }

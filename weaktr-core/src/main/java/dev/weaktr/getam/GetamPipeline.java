@@ -7,7 +7,6 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamStore;
 import dev.weaktr.data.VocDataset;
-import dev.weaktr.io.LabelPng;
 import dev.weaktr.io.RgbImage;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.seg.MethodOutputs;
@@ -108,12 +107,7 @@ public final class GetamPipeline {
             GetamInference inference = new GetamInference(load(run, manager), manager);
             return MethodOutputs.writeSeeds(data, out, source, (id, image) -> {
                 float[] sal = saliency == null ? null : saliency.read(id, image.width(), image.height());
-                int[] label = inference.pseudoLabel(image, data.labels(id), sal, sizes, pamr);
-                byte[] bytes = new byte[label.length];
-                for (int i = 0; i < label.length; i++) {
-                    bytes[i] = (byte) label[i];
-                }
-                return new LabelPng.LabelMap(bytes, image.width(), image.height());
+                return MethodOutputs.labelMap(inference.pseudoLabel(image, data.labels(id), sal, sizes, pamr), image.width(), image.height());
             }, "getam", console);
         }
     }

@@ -130,6 +130,15 @@ public final class MethodOutputs {
         return written;
     }
 
+    /** A label map from {@code int} labels (0..C, 255) of a {@code width × height} image. */
+    public static LabelPng.LabelMap labelMap(int[] label, int width, int height) {
+        byte[] bytes = new byte[label.length];
+        for (int i = 0; i < label.length; i++) {
+            bytes[i] = (byte) label[i];
+        }
+        return new LabelPng.LabelMap(bytes, width, height);
+    }
+
     /** Opens a split and checks it has the classes a run was trained on. */
     public static VocDataset open(List<String> runClasses, Path run, Path dataRoot, String split) {
         VocDataset data = VocDataset.open(dataRoot, split);

@@ -143,24 +143,10 @@ class GetamCliTest {
         expect("already holds a run", "import", "--kind", "getam", "--from", file.toString(), "--out", run.toString());
     }
 
-    /** A saliency PNG per image: 255 where the synthetic mask is an object, 0 elsewhere (and on its ignore border). */
-    static Path saliencyFromMasks(Path data, Path out) throws Exception {
-        Files.createDirectories(out);
-        for (String split : new String[] {"train", "val"}) {
-            VocDataset ds = VocDataset.open(data, split);
-            for (String id : ds.ids()) {
-                LabelPng.LabelMap m = ds.readMask(id);
-                BufferedImage img = new BufferedImage(m.width(), m.height(), BufferedImage.TYPE_BYTE_GRAY);
-                for (int y = 0; y < m.height(); y++) {
-                    for (int x = 0; x < m.width(); x++) {
-                        int v = m.get(x, y);
-                        img.getRaster().setSample(x, y, 0, v != 0 && v != 255 ? 255 : 0);
-                    }
-                }
-                ImageIO.write(img, "png", out.resolve(id + ".png").toFile());
-            }
-        }
-        return out;
+    /** A saliency PNG per image of both splits: 255 where the synthetic mask is an object, 0 elsewhere. */
+    static Path saliencyFromMasks(Path data, Path out) {
+        dev.weaktr.getam.SaliencyMaps.writeFromMasks(VocDataset.open(data, "train"), out);
+        return dev.weaktr.getam.SaliencyMaps.writeFromMasks(VocDataset.open(data, "val"), out);
     }
 
     private static void ok(String... args) {

@@ -93,21 +93,8 @@ class GetamTrainerTest {
         assertTrue(size.getMessage().contains(first + ".png") && size.getMessage().contains("7x5"), size.getMessage());
     }
 
-    /** A saliency PNG per image: 255 where the synthetic mask is an object, 0 elsewhere. */
-    static Path saliencyFromMasks(Path data, Path out) throws Exception {
-        Files.createDirectories(out);
-        VocDataset ds = VocDataset.open(data, "train");
-        for (String id : ds.ids()) {
-            LabelPng.LabelMap m = ds.readMask(id);
-            BufferedImage img = new BufferedImage(m.width(), m.height(), BufferedImage.TYPE_BYTE_GRAY);
-            for (int y = 0; y < m.height(); y++) {
-                for (int x = 0; x < m.width(); x++) {
-                    int v = m.get(x, y);
-                    img.getRaster().setSample(x, y, 0, v != 0 && v != 255 ? 255 : 0);
-                }
-            }
-            ImageIO.write(img, "png", out.resolve(id + ".png").toFile());
-        }
-        return out;
+    /** A saliency PNG per train image: 255 where the synthetic mask is an object, 0 elsewhere. */
+    static Path saliencyFromMasks(Path data, Path out) {
+        return SaliencyMaps.writeFromMasks(VocDataset.open(data, "train"), out);
     }
 }
