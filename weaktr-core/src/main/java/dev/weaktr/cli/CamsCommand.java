@@ -9,9 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cams", mixinStandardHelpOptions = true,
-        description = "Generate multi-scale + flip CAMs for a split (WeakTr, SemFormer or AFA run): CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
+        description = "Generate multi-scale + flip CAMs for a split (WeakTr, SemFormer, AFA or GETAM run): CAMS/<id>.npy ([K,H,W] float32), overlays/<id>.png, cams.tsv.")
 final class CamsCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg, or an AFA run of train --method afa / import --kind afa)")
+    @Option(names = "--run", required = true, description = "CAM run folder (from train-cam, or a SemFormer run of train --method semformer --stage seg, or an AFA run of train --method afa / import --kind afa, or a GETAM run of train --method getam / import --kind getam)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -24,7 +24,7 @@ final class CamsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--scales", split = ",", defaultValue = "1.0,0.8,1.2", description = "image scales (comma separated). Default: ${DEFAULT-VALUE} "
-            + "(AFA: 1.0,0.5,1.5, its cam.scales)")
+            + "(AFA: 1.0,0.5,1.5, its cam.scales; GETAM: square sides in pixels, 256,320,480 as its test.py)")
     double[] scales;
 
     @Option(names = "--no-flip", description = "do not add horizontally flipped copies")
@@ -54,6 +54,9 @@ final class CamsCommand implements Callable<Integer> {
                     r.images(), r.withMaps(), r.seconds(), out);
             return 0;
         }
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.getam.GetamRun.METHOD)) {
+            return getam();
+        }
         boolean afa = dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD);
         if (afa && !spec.commandLine().getParseResult().hasMatchedOption("--scales")) {
             scales = dev.weaktr.afa.AfaInference.CAM_SCALES.clone();
@@ -70,6 +73,21 @@ final class CamsCommand implements Callable<Integer> {
         CamPipeline.CamsResult r = afa ? dev.weaktr.afa.AfaPipeline.cams(run, data, split, out, scales, device.resolve(), System.out)
                 : CamPipeline.generate(run, data, split, out, scales, !noFlip, !noRefine, checkpoint, device.resolve(), System.out);
         System.out.printf(Locale.ROOT, "wrote CAMs of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
+                r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
+        return 0;
+    }
+
+    /** A GETAM run: its map on the square inputs ({@code --scales} lists their sides, default 256,320,480). */
+    private Integer getam() {
+        if (noFlip || noRefine || checkpoint != null) {
+            throw new dev.weaktr.WeaktrException("--no-flip, --no-refine and --checkpoint are WeakTr's; " + run
+                    + " is a GETAM run (its map has no flip and no patch refinement)");
+        }
+        int[] sizes = spec.commandLine().getParseResult().hasMatchedOption("--scales") ? SegInferenceOptions.sides(scales)
+                : dev.weaktr.getam.GetamPredictor.SIZES.clone();
+        CamPipeline.CamsResult r = dev.weaktr.getam.GetamPipeline.cams(run, data, split, out,
+                dev.weaktr.getam.GetamPipeline.checkSizes(sizes, "--scales"), device.resolve(), System.out);
+        System.out.printf(Locale.ROOT, "wrote GETAM maps of %d images (%d with labelled classes) in %.1f s (%.2f images/s) -> %s%n",
                 r.images(), r.withMaps(), r.seconds(), r.images() / r.seconds(), out);
         return 0;
     }

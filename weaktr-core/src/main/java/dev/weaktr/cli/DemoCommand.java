@@ -39,11 +39,15 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--methods", split = ",", defaultValue = "weaktr", description = "methods to run on the same data: "
-            + "weaktr, afa (AFA with the cpu-demo MiT: CAM, pseudo-label and segmentation rows). Default: ${DEFAULT-VALUE}")
+            + "weaktr, afa (AFA with the cpu-demo MiT: CAM, pseudo-label and segmentation rows), getam (GETAM with the cpu-demo ViT, "
+            + "with saliency maps made from the synthetic masks and image-level only: the same rows). Default: ${DEFAULT-VALUE}")
     java.util.List<String> methods;
 
     @Option(names = "--afa-iters", description = "AFA training iterations (default 300)")
     Integer afaIters;
+
+    @Option(names = "--getam-iters", description = "GETAM training iterations per form (default 160: 80 classification only, then 80 with labels)")
+    Integer getamIters;
 
     @Option(names = "--semformer", description = "SemFormer's rows instead: synth -> CAAE -> segmentor -> CRA cams -> eval-cam "
             + "(with and without its 7x7 erosion), cpu-demo size; --cam-epochs / --seg-epochs set the CAAE / segmentor epochs (default 10 / 5)")
@@ -56,12 +60,15 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         for (String m : methods) {
-            if (!m.equals("weaktr") && !m.equals("afa")) {
-                throw new dev.weaktr.WeaktrException("--methods: unknown method '" + m + "'; expected weaktr and/or afa");
+            if (!m.equals("weaktr") && !m.equals("afa") && !m.equals("getam")) {
+                throw new dev.weaktr.WeaktrException("--methods: unknown method '" + m + "'; expected weaktr, afa and/or getam");
             }
         }
         if (afaIters != null && afaIters < 1) {
             throw new dev.weaktr.WeaktrException("--afa-iters must be at least 1");
+        }
+        if (getamIters != null && getamIters < 2) {
+            throw new dev.weaktr.WeaktrException("--getam-iters must be at least 2 (half classification only, half with labels)");
         }
         Demo.Settings d = Demo.Settings.defaults();
         if (semformer) {
@@ -85,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("== backbone: " + (start == null ? "random weights (--from-scratch)" : start));
         Demo.Report r = Demo.run(out, s, singleClass ? Demo.SINGLE_CLASS : null, start, device.resolve(), System.out);
         dev.weaktr.demo.AfaDemo.Row afa = methods.contains("afa") ? runAfa(s) : null;
+        dev.weaktr.demo.GetamDemo.Row[] getam = methods.contains("getam") ? runGetam(s) : null;
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");
@@ -103,6 +111,9 @@ final class DemoCommand implements Callable<Integer> {
         if (afa != null) {
             printAfa(afa);
         }
+        if (getam != null) {
+            printGetam(getam);
+        }
         System.out.printf(Locale.ROOT, "%npicture (image | truth | naive | gradient-clip): %s%n", r.picture());
         System.out.printf(Locale.ROOT, "report (%d rows, %d charts, %.0f KB, built in %.1f s): %s%nwhole demo: %.0f s%n",
                 r.report().rows(), r.report().charts(), r.report().bytes() / 1024.0, r.report().seconds(),
@@ -117,7 +128,29 @@ final class DemoCommand implements Callable<Integer> {
         return dev.weaktr.demo.AfaDemo.run(out, out.resolve("data"), a, device.resolve(), System.out);
     }
 
-    /** AFA alone: the demo's data and baselines, then AFA's rows. */
+    private dev.weaktr.demo.GetamDemo.Row[] runGetam(Demo.Settings s) {
+        dev.weaktr.demo.GetamDemo.Settings d = dev.weaktr.demo.GetamDemo.Settings.defaults(s.size(), s.seed());
+        dev.weaktr.demo.GetamDemo.Settings g = new dev.weaktr.demo.GetamDemo.Settings(
+                getamIters == null ? d.iterations() : getamIters, d.batch(), d.crop(), d.features(), d.lr(), d.sizes(), d.seed());
+        java.nio.file.Path start = fromScratch ? null : dev.weaktr.weights.PretrainedSource.resolve(
+                java.nio.file.Path.of(pretrained != null ? pretrained : Demo.BUILTIN_BACKBONE));
+        return dev.weaktr.demo.GetamDemo.run(out, out.resolve("data"), g, start, device.resolve(), System.out);
+    }
+
+    private static void printGetam(dev.weaktr.demo.GetamDemo.Row[] rows) {
+        for (dev.weaktr.demo.GetamDemo.Row g : rows) {
+            String form = g.saliency() ? "with saliency" : "image-level only";
+            System.out.printf(Locale.ROOT, "| GETAM map, %s (train) | %.2f | cpu-demo ViT, squares 64/96/128, best bg threshold %.2f; "
+                    + "trained in %.0f s |%n", form, g.cam(), g.camThreshold(), g.trainSeconds());
+            System.out.printf(Locale.ROOT, "| GETAM pseudo labels, %s (train) | %.2f | map -> PAMR -> bg (1-max)^32%s -> mining -> "
+                    + "opening (ignore counted as background) |%n", form, g.pseudo(), g.saliency() ? " -> saliency masking" : "");
+            System.out.printf(Locale.ROOT, "| GETAM segmentation, %s (val) | %.2f | its own head, squares 64/96/128 averaged |%n",
+                    form, g.seg());
+        }
+        System.out.println("(GETAM's saliency maps are made from the synthetic ground-truth masks: an oracle detector)");
+    }
+
+    /** AFA and/or GETAM without WeakTr: the demo's data and baselines, then their rows. */
     private Integer afaOnly(Demo.Settings s, long t0) {
         if (singleClass) {
             throw new dev.weaktr.WeaktrException("--single-class runs WeakTr's single-class benchmark; use it with --methods weaktr");
@@ -127,7 +160,8 @@ final class DemoCommand implements Callable<Integer> {
         dev.weaktr.data.Synth.generate(dev.weaktr.data.SynthConfig.of(s.trainImages(), s.valImages(), s.size(), s.seed()), data);
         java.util.List<dev.weaktr.eval.Baselines.Score> baselines = dev.weaktr.eval.Baselines.evaluate(
                 dev.weaktr.data.VocDataset.open(data, "train"), 0.0, 0.6, 0.01);
-        dev.weaktr.demo.AfaDemo.Row afa = runAfa(s);
+        dev.weaktr.demo.AfaDemo.Row afa = methods.contains("afa") ? runAfa(s) : null;
+        dev.weaktr.demo.GetamDemo.Row[] getam = methods.contains("getam") ? runGetam(s) : null;
         System.out.println();
         System.out.println("| step | mIoU (%) | notes |");
         System.out.println("|---|---|---|");
@@ -135,7 +169,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| baseline: %s (train) | %.2f | image-blind, same labels and sweep, threshold %.2f |%n",
                     b.name(), b.mIoU(), b.threshold());
         }
-        printAfa(afa);
+        if (afa != null) {
+            printAfa(afa);
+        }
+        if (getam != null) {
+            printGetam(getam);
+        }
         System.out.printf(Locale.ROOT, "whole demo: %.0f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
     }

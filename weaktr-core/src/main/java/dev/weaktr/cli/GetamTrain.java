@@ -34,7 +34,8 @@ final class GetamTrain {
                 100 * cfg.clsStep(), cfg.segLrScale(), c.saliency == null ? "image-level only (no --saliency)"
                         : "saliency " + c.saliency, c.seed, c.out);
         GetamTrainer.Result r = new GetamTrainer(System.out).train(c.data, c.split, c.out, backbone, features, cfg,
-                c.saliency, c.device.resolve(), c.resume, c.pretrained);
+                c.saliency, c.device.resolve(), c.resume,
+                c.pretrained == null ? null : dev.weaktr.weights.PretrainedSource.resolve(c.pretrained));
         System.out.printf(Locale.ROOT, "done: %d iterations, last round %s, %.1f s -> %s%n", r.iterations(), r.last(),
                 r.seconds(), r.run());
         return 0;

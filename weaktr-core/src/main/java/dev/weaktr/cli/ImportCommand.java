@@ -18,7 +18,8 @@ final class ImportCommand implements Callable<Integer> {
     Path from;
 
     @Option(names = "--kind", defaultValue = "cam", description = "cam (CAM stage) | seg (retraining stage) | semformer-caae | semformer "
-            + "(SemFormer's two stages) | afa (an official rulixiang/afa checkpoint, wetr_iter_*.pth). Default: ${DEFAULT-VALUE}")
+            + "(SemFormer's two stages) | afa (an official rulixiang/afa checkpoint, wetr_iter_*.pth) | getam (an official "
+            + "weixuansun/GETAM checkpoint, weight/<session>_last.pth). Default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(names = "--out", required = true, description = "run folder to write")
@@ -29,7 +30,8 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = {"--model", "--encoder"}, description = "backbone preset. cam: deit-small (default) | deit-tiny | cpu-demo; "
             + "seg: recognised from the keys for dinov2-small / eva02-small / eva02-tiny, required for a plain ViT: "
-            + "deit-small (WeakTr) or vit-small (WeakTr†); afa: read from the tensors, or a MiT preset mit-b0|mit-b1|mit-b2|cpu-demo")
+            + "deit-small (WeakTr) or vit-small (WeakTr†); afa: read from the tensors, or a MiT preset mit-b0|mit-b1|mit-b2|cpu-demo; "
+            + "getam: read from the tensors, or vit-hybrid|vit-b|deit-b|deit-b-distilled|cpu-demo")
     String model;
 
     @Option(names = "--fusion", defaultValue = "auto", description = "auto (from the tensor names: AAF.fc = paper version -> aaf; "
@@ -58,6 +60,14 @@ final class ImportCommand implements Callable<Integer> {
         if (kind.equals("afa")) {
             return importAfa();
         }
+        if (kind.equals("getam")) {
+            dev.weaktr.getam.GetamCheckpoints.Imported r = dev.weaktr.getam.GetamCheckpoints.importOfficial(from, out,
+                    classes == null ? null : ClassList.read(classes), model);
+            System.out.printf("imported %s: GETAM, %s, %d classes, %d features, %d tensors dropped -> %s%n", from,
+                    r.manifest().backbone(), r.manifest().classes().size() - 1, r.manifest().features(), r.dropped().size(),
+                    r.run());
+            return 0;
+        }
         if (kind.equals("semformer-caae") || kind.equals("semformer")) {
             dev.weaktr.semformer.SemFormerImport.Imported r = dev.weaktr.semformer.SemFormerImport.run(from, kind, out,
                     classes == null ? null : ClassList.read(classes));
@@ -66,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
             return 0;
         }
         if (!kind.equals("cam")) {
-            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam, seg, semformer-caae, semformer or afa");
+            throw new WeaktrException("unknown --kind '" + kind + "'; expected cam, seg, semformer-caae, semformer, afa or getam");
         }
         ClassList names = classes == null ? null : ClassList.read(classes);
         CamCheckpoints.Imported r = CamCheckpoints.importOfficial(from, out,

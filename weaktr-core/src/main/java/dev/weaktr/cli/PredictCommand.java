@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Segment JPEG/PNG files of any size: OUT/<name>.png (indexed mask) and OUT/<name>_overlay.png.")
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA run (train --method afa, import --kind afa)")
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA or GETAM run (train --method afa|getam, import --kind afa|getam)")
     Path run;
 
     @Option(names = "--out", required = true, description = "output folder")
@@ -33,7 +33,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> written;
-        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.getam.GetamRun.METHOD)) {
+            if (saveProbs) {
+                throw new dev.weaktr.WeaktrException("--save-probs: not available for a GETAM run (" + run + ")");
+            }
+            written = dev.weaktr.getam.GetamPipeline.predict(run, images, out, inference.getamSettings(), device.resolve());
+        } else if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
             if (saveProbs) {
                 throw new dev.weaktr.WeaktrException("--save-probs: not available for an AFA run (" + run + ")");
             }

@@ -11,7 +11,7 @@ public final class SegInferenceOptions {
 
     @Option(names = "--scales", split = ",",
             description = "WeakTr: ratios of the base size (short side 520 at crop 480), default 0.5,0.75,1.0,1.25,1.5,1.75; "
-                    + "AFA: scale factors of the resized image, default 1.0,0.5,0.75 (test_msc_flip.py)")
+                    + "AFA: scale factors of the resized image, default 1.0,0.5,0.75 (test_msc_flip.py); GETAM: square sides, default 256,320,480 (test.py)")
     double[] scales;
 
     @Option(names = "--resize-long", defaultValue = "512", description = "AFA runs: resize each image's long side to this first "
@@ -25,7 +25,7 @@ public final class SegInferenceOptions {
     double layerWeight;
 
     @Option(names = "--crf", defaultValue = "none", description = "dense-CRF preset (e.g. weaktr-seg-voc, weaktr-seg-coco; "
-            + "afa = the official AFA crf_proc) or none. Default: ${DEFAULT-VALUE}")
+            + "afa = the official AFA crf_proc, getam = GETAM's test.py CRF, 20 iterations) or none. Default: ${DEFAULT-VALUE}")
     String crf;
 
     @Option(names = "--checkpoint", defaultValue = "last", description = "last (checkpoint.safetensors, as the official docs test) | best "
@@ -40,6 +40,26 @@ public final class SegInferenceOptions {
     dev.weaktr.afa.AfaInference.Settings afaSettings() {
         double[] sc = scales == null ? new double[] {1.0, 0.5, 0.75} : scales;
         return new dev.weaktr.afa.AfaInference.Settings(sc, resizeLong, !noFlip, CrfConfig.presetOrNone(crf));
+    }
+
+    /** GETAM's inference settings: {@code --scales} lists square sides (default 256,320,480); flip, layer weight,
+     * checkpoint and memory do not apply to a GETAM run. */
+    dev.weaktr.getam.GetamInference.Settings getamSettings() {
+        int[] sizes = scales == null ? dev.weaktr.getam.GetamPredictor.SIZES.clone() : sides(scales);
+        return new dev.weaktr.getam.GetamInference.Settings(dev.weaktr.getam.GetamPipeline.checkSizes(sizes, "--scales"),
+                CrfConfig.presetOrNone(crf));
+    }
+
+    /** {@code --scales} as whole square sides (GETAM). */
+    static int[] sides(double[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i])) {
+                throw new WeaktrException("--scales: a GETAM run takes square sides in pixels (e.g. 256,320,480), got " + values[i]);
+            }
+            out[i] = (int) values[i];
+        }
+        return out;
     }
 
     public SegPredictor.Settings settings() {

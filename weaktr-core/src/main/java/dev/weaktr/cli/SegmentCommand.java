@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "segment", mixinStandardHelpOptions = true,
         description = "Label a split with a retrained model (multi-scale + flip sliding window) or an AFA run (its own "
-                + "segmentation head, test_msc_flip.py): PRED/<id>.png, overlays/, pred.txt.")
+                + "segmentation head, test_msc_flip.py) or a GETAM run (squares 256/320/480, test.py): PRED/<id>.png, overlays/, pred.txt.")
 final class SegmentCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA run (train --method afa, import --kind afa)")
+    @Option(names = "--run", required = true, description = "segmentation run folder (from retrain), or an AFA or GETAM run (train --method afa|getam, import --kind afa|getam)")
     Path run;
 
     @Option(names = "--data", required = true, description = "dataset root")
@@ -40,7 +40,12 @@ final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SegPipeline.Result r;
-        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
+        if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.getam.GetamRun.METHOD)) {
+            if (saveProbs) {
+                throw new dev.weaktr.WeaktrException("--save-probs: not available for a GETAM run (" + run + ")");
+            }
+            r = dev.weaktr.getam.GetamPipeline.segment(run, data, split, out, inference.getamSettings(), pseudo, device.resolve(), System.out);
+        } else if (dev.weaktr.io.Manifests.isMethod(run, dev.weaktr.afa.AfaRun.METHOD)) {
             if (saveProbs) {
                 throw new dev.weaktr.WeaktrException("--save-probs: not available for an AFA run (" + run + ")");
             }

@@ -57,8 +57,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
-    @Option(names = "--stage", description = "semformer: caae (stage 1, the class-aware autoencoder) | seg (stage 2, the segmentor; needs --caae)")
+    @Option(names = "--stage", description = "semformer: caae (stage 1, the class-aware autoencoder) | seg (stage 2, the segmentor; needs --caae)"
+            + " | aff (AffinityNet for the pseudo labels; needs --cams)")
     String stage;
+
+    @Option(names = "--cams", description = "semformer --stage aff: the CAMS folder of the training split ('cams --run SEMFORMER_RUN')")
+    Path cams;
 
     @Option(names = "--caae", description = "semformer --stage seg: the stage-1 run folder")
     Path caae;
@@ -79,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOption device;
+
+    @Mixin
+    ValidationOptions validation;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** Best-checkpoint validation flags shared by {@code train-cam} and {@code retrain}. */
 public final class ValidationOptions {
     @Option(names = "--val-split", description = "held split scored every --eval-every epochs for checkpoint-best.safetensors "
-            + "(train-cam: CAM mIoU at the best threshold, or classification mAP without masks; retrain: val mIoU, single scale); "
+            + "(train-cam: CAM mIoU at the best threshold, or classification mAP without masks; retrain: val mIoU, single scale; "
+            + "train --method semformer --stage seg: CAM mIoU of the mask logits); "
             + "none = off. Default: val when it exists and has masks")
     String valSplit;
 
@@ -44,5 +45,12 @@ public final class ValidationOptions {
         String val = split(data, trainSplit);
         return val == null ? null : new Validation.Plan<>(new SegValidation(run, data, val, evalImages,
                 VocDataset.open(data, trainSplit).classes().names()), evalEvery);
+    }
+
+    /** SemFormer stage 2's plan (CAM mIoU of the mask logits at the training crop, train_semformer.py), or null. */
+    dev.weaktr.train.Validation.Plan<dev.weaktr.semformer.SemFormerNet> semFormerPlan(Path data, String trainSplit, int crop) {
+        String val = split(data, trainSplit);
+        return val == null ? null : new Validation.Plan<>(new dev.weaktr.semformer.SemFormerValidation(data, val, evalImages,
+                VocDataset.open(data, trainSplit).classes().names(), crop), evalEvery);
     }
 }

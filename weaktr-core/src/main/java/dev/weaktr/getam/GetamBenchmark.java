@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * {@code weaktr bench --getam}: GETAM's costs on random weights and images (20 classes, 2 present per image):
  * the classification forward, the full forward (both heads), one per-class backward for the GETAM map, and a
  * phase-2 training step (classification forward, the per-class backwards, PAMR and label completion, the second
- * forward, CE + saliency + classification loss, backward, SGD update). Medians after one warm-up. DPT's official 256
+ * forward, CE + saliency + dense-CRF + classification loss, backward, SGD update). Medians after one warm-up. DPT's official 256
  * decoder features (64 for cpu-demo, as {@code train --method getam}).
  */
 public final class GetamBenchmark {
@@ -69,19 +69,31 @@ public final class GetamBenchmark {
                     NDArray x = m.create(pixels, new Shape(batch, 3, size, size));
                     NDArray y = m.create(targets, new Shape(batch, classes));
                     long t0 = System.nanoTime();
-                    net.forwardCls(x, null, null).cls().toFloatArray();
+                    try (NDScope one = new NDScope()) { // each measurement frees its activations before the next
+                        one.suppressNotUsedWarning();
+                        net.forwardCls(x, null, null).cls().toFloatArray();
+                    }
                     long t1 = System.nanoTime();
-                    net.forward(x, null).seg().toFloatArray();
+                    try (NDScope one = new NDScope()) {
+                        one.suppressNotUsedWarning();
+                        net.forward(x, null).seg().toFloatArray();
+                    }
                     long t2 = System.nanoTime();
                     long s0, s1;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         s0 = System.nanoTime();
-                        GetamMap.Result maps = GetamMap.compute(net, x, present, start, rng.split());
+                        GetamMap.Result maps;
+                        try (NDScope camScope = new NDScope()) { // as the trainer: the map's graph is freed after it
+                            camScope.suppressNotUsedWarning();
+                            maps = GetamMap.compute(net, x, present, start, rng.split());
+                        }
                         s1 = System.nanoTime();
                         int hw = size * size;
                         int[] labels = new int[batch * hw];
                         float[] salTarget = new float[batch * hw];
                         Pamr pamr = Pamr.official();
+                        float[] oris = new float[batch * 3 * hw];
+                        dev.weaktr.afa.AfaLabels.Box[] boxes = new dev.weaktr.afa.AfaLabels.Box[batch];
                         for (int i = 0; i < batch; i++) {
                             float[] stacked = new float[classes * hw];
                             for (int k = 0; k < classes; k++) {
@@ -91,6 +103,8 @@ public final class GetamBenchmark {
                             for (int j = 0; j < ori.length; j++) {
                                 ori[j] = Math.max(0, Math.min(255, 128 + 60 * pixels[i * 3 * hw + j]));
                             }
+                            System.arraycopy(ori, 0, oris, i * 3 * hw, 3 * hw);
+                            boxes[i] = new dev.weaktr.afa.AfaLabels.Box(0, size, 0, size);
                             float[] refined = LabelCompletion.maxNormalise(
                                     pamr.refine(ori, 3, size, size, stacked, classes, size, size), classes, hw);
                             LabelCompletion.Result r = LabelCompletion.complete(refined, present[i], null, size, size,
@@ -102,6 +116,8 @@ public final class GetamBenchmark {
                         GetamNet.Output out = net.forward(x, rng.split());
                         NDArray loss = GetamLoss.crossEntropy(out.seg(), labels)
                                 .add(GetamLoss.saliency(out.seg(), salTarget))
+                                .add(dev.weaktr.afa.DenseEnergyLoss.loss(out.seg(), oris, labels, boxes,
+                                        GetamTrainConfig.DENSE_CRF_WEIGHT))
                                 .add(CamLoss.multiLabelSoftMargin(out.cls(), y));
                         gc.backward(loss);
                     }

@@ -18,30 +18,41 @@ package dev.weaktr.getam;
  * @param saliencyLoss whether the saliency BCE is added (train.sh passes {@code --sal_loss True})
  * @param saliencyBitExact the official in-place binarisation quirk of the saliency target (peers.md §3.4); false =
  *     the intent
+ * @param denseCrfWeight the dense-CRF loss's layer weight ({@link dev.weaktr.afa.DenseEnergyLoss}; official
+ *     {@code --densecrfloss} 1e-7, added to the total with weight 1); 0 leaves the term out
  */
 public record GetamTrainConfig(int iterations, int batch, int crop, int roundIterations, long seed, double lr,
         double momentum, double power, double clsStep, double segLrScale, double cutThreshold, boolean saliencyLoss,
-        boolean saliencyBitExact) {
+        boolean saliencyBitExact, double denseCrfWeight) {
+    /** The official {@code train_from_init.py --densecrfloss} default (train.sh does not change it). */
+    public static final double DENSE_CRF_WEIGHT = 1e-7;
+
 
     /** The official recipe for a run of {@code iterations} steps. */
     public static GetamTrainConfig official(int iterations, int batch, int crop, long seed) {
         return new GetamTrainConfig(iterations, batch, crop, Math.max(1, Math.min(iterations, 500)), seed, 0.04, 5e-4,
-                0.9, 0.5, 0.1, LabelCompletion.CUT_THRESHOLD, true, false);
+                0.9, 0.5, 0.1, LabelCompletion.CUT_THRESHOLD, true, false,
+                DENSE_CRF_WEIGHT);
     }
 
     public GetamTrainConfig withLr(double newLr) {
         return new GetamTrainConfig(iterations, batch, crop, roundIterations, seed, newLr, momentum, power, clsStep,
-                segLrScale, cutThreshold, saliencyLoss, saliencyBitExact);
+                segLrScale, cutThreshold, saliencyLoss, saliencyBitExact, denseCrfWeight);
     }
 
     public GetamTrainConfig withRoundIterations(int r) {
         return new GetamTrainConfig(iterations, batch, crop, r, seed, lr, momentum, power, clsStep, segLrScale,
-                cutThreshold, saliencyLoss, saliencyBitExact);
+                cutThreshold, saliencyLoss, saliencyBitExact, denseCrfWeight);
     }
 
     public GetamTrainConfig withSaliencyBitExact(boolean exact) {
         return new GetamTrainConfig(iterations, batch, crop, roundIterations, seed, lr, momentum, power, clsStep,
-                segLrScale, cutThreshold, saliencyLoss, exact);
+                segLrScale, cutThreshold, saliencyLoss, exact, denseCrfWeight);
+    }
+
+    public GetamTrainConfig withDenseCrfWeight(double weight) {
+        return new GetamTrainConfig(iterations, batch, crop, roundIterations, seed, lr, momentum, power, clsStep,
+                segLrScale, cutThreshold, saliencyLoss, saliencyBitExact, weight);
     }
 
     /**

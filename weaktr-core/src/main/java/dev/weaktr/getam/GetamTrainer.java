@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.weaktr.WeaktrException;
+import dev.weaktr.afa.AfaLabels;
+import dev.weaktr.afa.DenseEnergyLoss;
 import dev.weaktr.backbone.DptVitConfig;
 import dev.weaktr.cam.CamLoss;
 import dev.weaktr.data.VocDataset;
@@ -38,10 +40,13 @@ import java.util.SplittableRandom;
  * </ul>
  * SGD with the PolyOptimizer quirk (momentum 5e-4, no weight decay, poly 0.9), over all parameters.
  *
- * <p>Not yet here: the dense-CRF loss (rloss, peers.md §0.4, weight 1e-7 on the permutohedral lattice), a building
- * block shared with AFA; the total is therefore {@code CE + L_sal + L_cls} for now. Without {@code --saliency} the
- * method runs in its image-level-only form: every pixel of the crop counts as salient (the padding does not), and
- * there is no saliency loss.
+ * <p>L_dCRF is the dense-CRF regularised loss (rloss, peers.md §0.4) shared with AFA ({@link DenseEnergyLoss}, the
+ * permutohedral lattice at half size, σ_rgb 15, σ_xy 100), with GETAM's layer weight
+ * {@link GetamTrainConfig#DENSE_CRF_WEIGHT} (official {@code --densecrfloss 1e-7}) on the softmax of the
+ * full-resolution logits, the 0–255 crop ({@code ori_images}), the completed label (255 → gate 1) and the crop's valid
+ * box ({@code croppings}), as {@code myTool.compute_joint_loss}. Without {@code --saliency} the method runs in its
+ * image-level-only form: every pixel of the crop counts as salient (the padding does not), and there is no saliency
+ * loss.
  */
 public final class GetamTrainer {
     private final PrintStream console;
@@ -82,6 +87,10 @@ public final class GetamTrainer {
                 pretrained == null ? null : pretrained.toAbsolutePath().toString());
         if (resume) {
             GetamRun previous = GetamRun.read(run);
+            if (previous.train() == null) {
+                throw new WeaktrException("--resume: " + run + " was imported (import --kind getam), not trained here; "
+                        + "train into a new --out");
+            }
             if (!previous.backbone().equals(manifest.backbone()) || !previous.classes().equals(manifest.classes())
                     || !previous.train().equals(cfg)) {
                 throw new WeaktrException("--resume: " + run + " was trained with other settings (" + previous.backbone()
@@ -196,11 +205,26 @@ public final class GetamTrainer {
                         sal = GetamLoss.saliency(out.seg(), salTarget);
                         total = total.add(sal);
                     }
+                    NDArray dcrf = null;
+                    if (cfg.denseCrfWeight() > 0) { // compute_joint_loss: rloss on the crop's 0-255 pixels and valid box
+                        float[] ori = new float[b * 3 * hw];
+                        AfaLabels.Box[] boxes = new AfaLabels.Box[b];
+                        for (int i = 0; i < b; i++) {
+                            System.arraycopy(samples[i].ori(), 0, ori, i * 3 * hw, 3 * hw);
+                            boxes[i] = new AfaLabels.Box(samples[i].top(), samples[i].bottom(), samples[i].left(),
+                                    samples[i].right());
+                        }
+                        dcrf = DenseEnergyLoss.loss(out.seg(), ori, labels, boxes, cfg.denseCrfWeight());
+                        total = total.add(dcrf);
+                    }
                     terms.put("loss", (double) total.getFloat());
                     terms.put("loss_ce", (double) ce.getFloat());
                     terms.put("loss_cls", (double) cls.getFloat());
                     if (sal != null) {
                         terms.put("loss_sal", (double) sal.getFloat());
+                    }
+                    if (dcrf != null) {
+                        terms.put("loss_dcrf", (double) dcrf.getFloat());
                     }
                     gc.backward(total);
                 }

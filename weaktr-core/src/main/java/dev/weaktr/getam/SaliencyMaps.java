@@ -39,6 +39,31 @@ public final class SaliencyMaps {
         }
     }
 
+    /**
+     * Writes an oracle saliency map per image of {@code data} into {@code out}: 255 where the ground-truth mask is an
+     * object, 0 on the background and the masks' ignore border (the demo's and tests' stand-in for a saliency
+     * detector).
+     */
+    public static Path writeFromMasks(dev.weaktr.data.VocDataset data, Path out) {
+        try {
+            Files.createDirectories(out);
+            for (String id : data.ids()) {
+                dev.weaktr.io.LabelPng.LabelMap m = data.readMask(id);
+                BufferedImage img = new BufferedImage(m.width(), m.height(), BufferedImage.TYPE_BYTE_GRAY);
+                for (int y = 0; y < m.height(); y++) {
+                    for (int x = 0; x < m.width(); x++) {
+                        int v = m.get(x, y);
+                        img.getRaster().setSample(x, y, 0, v != 0 && v != dev.weaktr.io.LabelPng.IGNORE ? 255 : 0);
+                    }
+                }
+                ImageIO.write(img, "png", out.resolve(id + ".png").toFile());
+            }
+        } catch (IOException e) {
+            throw new WeaktrException("cannot write the saliency maps to " + out + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** @return [h·w] row-major 0–255 */
     public float[] read(String id, int width, int height) {
         Path f = file(id);

@@ -85,16 +85,25 @@ public final class CraCam {
             float[] both = new float[2 * chw.length];
             System.arraycopy(chw, 0, both, 0, chw.length);
             flipInto(chw, 3, nh, nw, both, chw.length);
-            float[] cams;
-            long gh, gw;
-            // the scope also frees what the forward allocates on the parameters' manager (position-grid resizes)
-            try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu()); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray x = m.create(both, new Shape(2, 3, nh, nw));
-                NDArray cam = fromOutput(net.forward(x, null), layers); // [2, C, gh, gw]
-                gh = cam.getShape().get(2);
-                gw = cam.getShape().get(3);
-                cams = cam.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            float[] cams = new float[0];
+            long gh = 0, gw = 0;
+            // the image and its flip one at a time: a forward holds every block's attention, at scale 2.0 of a 448-px
+            // image (56×56 patches) 12 × [heads, 3157, 3157] floats per image (the official code runs both as a batch)
+            for (int f = 0; f < 2; f++) {
+                // the scope also frees what the forward allocates on the parameters' manager (position-grid resizes)
+                try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu()); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray x = m.create(java.util.Arrays.copyOfRange(both, f * chw.length, (f + 1) * chw.length),
+                            new Shape(1, 3, nh, nw));
+                    NDArray cam = fromOutput(net.forward(x, null), layers); // [1, C, gh, gw]
+                    gh = cam.getShape().get(2);
+                    gw = cam.getShape().get(3);
+                    float[] one = cam.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    if (f == 0) {
+                        cams = new float[2 * one.length];
+                    }
+                    System.arraycopy(one, 0, cams, f * one.length, one.length);
+                }
             }
             int n = (int) (c * gh * gw);
             float[] plain = java.util.Arrays.copyOfRange(cams, 0, n);

@@ -58,19 +58,9 @@ final class SemFormerAugment {
         float[] chw = Normalize.toChw(x);
         w = x.width();
         h = x.height();
-        // get_random_crop_box: a random window of the image, placed at a random offset when the image is smaller
-        int cw = Math.min(crop, w), ch = Math.min(crop, h);
-        int contLeft = 0, imgLeft = 0, contTop = 0, imgTop = 0;
-        if (w - crop > 0) {
-            imgLeft = rng.nextInt(w - crop + 1);
-        } else {
-            contLeft = rng.nextInt(crop - w + 1);
-        }
-        if (h - crop > 0) {
-            imgTop = rng.nextInt(h - crop + 1);
-        } else {
-            contTop = rng.nextInt(crop - h + 1);
-        }
+        CropBox box = CropBox.random(w, h, crop, rng);
+        int cw = box.width(), ch = box.height(), contLeft = box.cropX(), contTop = box.cropY();
+        int imgLeft = box.imageX(), imgTop = box.imageY();
         float[] out = new float[3 * crop * crop]; // 0 after normalisation
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < ch; y++) {
@@ -78,6 +68,27 @@ final class SemFormerAugment {
             }
         }
         return new Sample(out, new int[] {contLeft, contTop, contLeft + cw, contTop + ch});
+    }
+
+    /**
+     * The official {@code get_random_crop_box}: a random crop×crop window of a w×h image, placed at a random offset
+     * in the crop when the image is smaller (x drawn before y).
+     */
+    record CropBox(int imageX, int imageY, int cropX, int cropY, int width, int height) {
+        static CropBox random(int w, int h, int crop, SplittableRandom rng) {
+            int contLeft = 0, imgLeft = 0, contTop = 0, imgTop = 0;
+            if (w - crop > 0) {
+                imgLeft = rng.nextInt(w - crop + 1);
+            } else {
+                contLeft = rng.nextInt(crop - w + 1);
+            }
+            if (h - crop > 0) {
+                imgTop = rng.nextInt(h - crop + 1);
+            } else {
+                contTop = rng.nextInt(crop - h + 1);
+            }
+            return new CropBox(imgLeft, imgTop, contLeft, contTop, Math.min(crop, w), Math.min(crop, h));
+        }
     }
 
     private static RgbImage flip(RgbImage x) {

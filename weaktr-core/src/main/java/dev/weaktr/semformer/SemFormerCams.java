@@ -55,7 +55,7 @@ public final class SemFormerCams {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Parameters p = new Parameters(manager, DataType.FLOAT32, 0, false);
             SemFormerNet net = new SemFormerNet(p, manifest.segmentorConfig());
-            Checkpoint.load(run.resolve(Checkpoint.FILE), p, null);
+            Checkpoint.load(dev.weaktr.train.BestCheckpoint.choose(run, null), p, null); // the best epoch when one was kept
             int n = 0;
             for (String id : data.ids()) {
                 RgbImage image = data.readImage(id);

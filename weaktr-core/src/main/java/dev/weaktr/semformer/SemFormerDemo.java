@@ -14,14 +14,16 @@ import java.util.List;
 /**
  * SemFormer's rows of {@code weaktr demo --semformer}: on the demo's generated data, the cpu-demo CAAE (stage 1) and
  * segmentor (stage 2) from scratch, then CRA CAMs of the training split scored with the threshold sweep, with and
- * without SemFormer's 7×7 erosion, beside the image-blind baselines.
+ * without SemFormer's 7×7 erosion, beside the image-blind baselines; then its pseudo-label chain (AffinityNet on the
+ * CAMs' affinity labels, the random walk) scored against the masks beside the same labels from the raw CAM.
  */
 public final class SemFormerDemo {
     private SemFormerDemo() {}
 
     /** The demo's SemFormer results. */
     public record Report(double caaeTrainMap, double caaeSeconds, double segSeconds, double camMIoU, double camThreshold,
-            double erodedMIoU, double erodedThreshold, List<Baselines.Score> baselines) {}
+            double erodedMIoU, double erodedThreshold, double affSeconds, double randomWalkMIoU, double camLabelMIoU,
+            List<Baselines.Score> baselines) {}
 
     public static Report run(Path out, int trainImages, int valImages, int size, int caaeEpochs, int segEpochs, long seed,
             Device device, PrintStream console) {
@@ -47,7 +49,22 @@ public final class SemFormerDemo {
         CamEvaluator.writeMetrics(cams.resolve("metrics.json"), r);
         CamErosion.Score e = CamErosion.evaluate(cams, train, 0.0, 0.6, 0.01, 7);
         double map = dev.weaktr.train.BestCheckpoint.forRun(caae, true).best();
-        return new Report(map, a.seconds(), s.seconds(), r.mIoU(), r.threshold(), e.mIoU(), e.threshold(), baselines);
+        // the pseudo-label chain: AffinityNet (cpu-demo ResNet, official 3 epochs) on the CAMs' affinity labels, then
+        // pseudo labels by the random walk, and for comparison from the raw CAM (same background 0.25 and CRF)
+        Path aff = out.resolve("semformer-aff");
+        console.println("== train --method semformer --stage aff --cams " + cams + " -> " + aff);
+        AffinityTrainer.Result f = new AffinityTrainer(console).train(data, "train", cams, aff,
+                AffinityTrainConfig.official("cpu-demo", seed), device, false, null);
+        Path rw = out.resolve("semformer-pseudo"), raw = out.resolve("semformer-pseudo-cam");
+        console.println("== pseudo --run " + seg + " --aff-run " + aff + " -> " + rw);
+        SemFormerPseudo.run(seg, aff, data, "train", rw, SemFormerPseudo.Source.RANDOM_WALK, device, console);
+        SemFormerPseudo.run(seg, aff, data, "train", raw, SemFormerPseudo.Source.CAM, device, console);
+        dev.weaktr.eval.SegEvaluator.Result rwScore = dev.weaktr.eval.SegEvaluator.evaluate(rw, train);
+        dev.weaktr.eval.SegEvaluator.Result rawScore = dev.weaktr.eval.SegEvaluator.evaluate(raw, train);
+        dev.weaktr.eval.SegEvaluator.writeMetrics(rw.resolve("metrics.json"), rwScore);
+        dev.weaktr.eval.SegEvaluator.writeMetrics(raw.resolve("metrics.json"), rawScore);
+        return new Report(map, a.seconds(), s.seconds(), r.mIoU(), r.threshold(), e.mIoU(), e.threshold(), f.seconds(),
+                rwScore.mIoU(), rawScore.mIoU(), baselines);
     }
 
     /** The rows, as the demo's table prints them. */
@@ -59,6 +76,11 @@ public final class SemFormerDemo {
                 + "segmentor trained in %.0f s |%n", r.camMIoU(), r.camThreshold(), r.segSeconds()));
         s.append(String.format(java.util.Locale.ROOT, "| SemFormer CRA CAM + 7×7 erosion (train) | %.2f | SemFormer's "
                 + "evaluation post-processing, threshold %.2f |%n", r.erodedMIoU(), r.erodedThreshold()));
+        s.append(String.format(java.util.Locale.ROOT, "| SemFormer pseudo labels: random walk (train) | %.2f | AffinityNet "
+                + "(cpu-demo ResNet) trained in %.0f s; β 10, T^256, bg 0.25, CRF 1 iteration |%n", r.randomWalkMIoU(),
+                r.affSeconds()));
+        s.append(String.format(java.util.Locale.ROOT, "| SemFormer pseudo labels: raw CAM (train) | %.2f | the same bg 0.25 "
+                + "and CRF on the CRA CAM, no random walk |%n", r.camLabelMIoU()));
         for (Baselines.Score b : r.baselines()) {
             s.append(String.format(java.util.Locale.ROOT, "| baseline: %s (train) | %.2f | image-blind, threshold %.2f |%n",
                     b.name(), b.mIoU(), b.threshold()));

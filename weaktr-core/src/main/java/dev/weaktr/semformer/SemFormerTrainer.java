@@ -56,6 +56,16 @@ public final class SemFormerTrainer {
      */
     public Result train(Path dataRoot, String split, Path run, SemFormerTrainConfig cfg, Path caaeRun, Device device,
             boolean resume, Path pretrained) {
+        return train(dataRoot, split, run, cfg, caaeRun, device, resume, pretrained, null);
+    }
+
+    /**
+     * @param validation stage {@code seg}: the held split scored after every due epoch ({@link SemFormerValidation});
+     *     the best epoch is kept as {@value BestCheckpoint#FILE}, which {@code cams} and {@code pseudo} then use (the
+     *     official code saves only the best epoch); null = the last epoch
+     */
+    public Result train(Path dataRoot, String split, Path run, SemFormerTrainConfig cfg, Path caaeRun, Device device,
+            boolean resume, Path pretrained, dev.weaktr.train.Validation.Plan<SemFormerNet> validation) {
         boolean seg = cfg.stage().equals(SemFormerTrainConfig.SEG);
         if (seg && caaeRun == null) {
             throw new WeaktrException("train --method semformer --stage seg needs --caae RUN (a run of --stage caae)");
@@ -105,7 +115,8 @@ public final class SemFormerTrainer {
                 if (pretrained != null && !resume) {
                     console.println(SemFormerPretrained.segmentor(WeightFile.read(pretrained), params, netCfg));
                 }
-                method = new SegStep(net, caae, data, cfg, manager);
+                method = new SegStep(net, caae, data, cfg, manager, params,
+                        dev.weaktr.train.EpochValidation.of(validation, run, resume, console));
             } else {
                 CaaeConfig caaeCfg = cfg.caae(classes.size());
                 ClassAwareAutoEncoder caae = new ClassAwareAutoEncoder(params, caaeCfg);
@@ -227,14 +238,27 @@ public final class SemFormerTrainer {
         private final VocDataset data;
         private final SemFormerTrainConfig cfg;
         private final NDManager manager;
+        private final Parameters params;
+        private final dev.weaktr.train.EpochValidation<SemFormerNet> validation;
         private List<String> order;
 
-        SegStep(SemFormerNet net, ClassAwareAutoEncoder caae, VocDataset data, SemFormerTrainConfig cfg, NDManager manager) {
+        SegStep(SemFormerNet net, ClassAwareAutoEncoder caae, VocDataset data, SemFormerTrainConfig cfg, NDManager manager,
+                Parameters params, dev.weaktr.train.EpochValidation<SemFormerNet> validation) {
             this.net = net;
             this.caae = caae;
             this.data = data;
             this.cfg = cfg;
             this.manager = manager;
+            this.params = params;
+            this.validation = validation;
+        }
+
+        @Override
+        public void endRound(int roundsDone, Map<String, Object> record) {
+            if (validation != null) { // train_semformer.py: evaluate() after every epoch, save the best
+                validation.afterEpoch(roundsDone, cfg.epochs(), net, manager, params, Map.of("task", SemFormerRun.METHOD_SEG),
+                        record);
+            }
         }
 
         @Override

@@ -143,7 +143,7 @@ class AfaCliTest {
         }
         assertEquals(0, r.code(), r.err());
         assertTrue(out.toString().contains("| mit-cpu-demo | 64 px | 1 | "), out.toString());
-        expect("--methods: unknown method 'getam'", "demo", "--methods", "weaktr,getam", "--out", tmp.resolve("demo").toString());
+        expect("--methods: unknown method 'mctformer'", "demo", "--methods", "weaktr,mctformer", "--out", tmp.resolve("demo").toString());
     }
 
     private static void ok(String... args) {

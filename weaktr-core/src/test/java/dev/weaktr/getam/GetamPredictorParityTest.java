@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * 50×70 image, sizes 64 and 96 for the official 256/320/480): given OpenCV's resized images, the averaged logits
  * ≤ 1e-4 and the argmax equal; the resize itself within one grey level of OpenCV's fixed-point {@code INTER_LINEAR}
  * (float bilinear, rounded). End to end (own resize), the random-weight network amplifies those one-level input
- * differences: argmax ≥ 98 % equal (measured 98.7 %).
+ * differences: argmax ≥ 98 % equal (measured 98.7 %), also through {@link GetamInference#segment} (the CLI's path).
  */
 class GetamPredictorParityTest {
     @Test
@@ -77,6 +77,15 @@ class GetamPredictorParityTest {
             System.out.printf("GETAM multi-scale inference parity: logits max |diff| %.3g, argmax %d/%d equal%n", d, same,
                     h * w);
             assertTrue(same >= 0.98 * h * w, "argmax " + same);
+            // the path segment/predict take on a GETAM run: the same mask
+            byte[] labels = new GetamInference(net, m).segment(img, new GetamInference.Settings(new int[] {64, 96},
+                    java.util.Optional.empty())).labels().labels();
+            int sameCli = 0;
+            for (int p0 = 0; p0 < h * w; p0++) {
+                sameCli += (labels[p0] & 0xff) == (int) pred[p0] ? 1 : 0;
+            }
+            System.out.printf("GETAM segment (GetamInference) vs official test.py argmax: %d/%d equal%n", sameCli, h * w);
+            assertTrue(sameCli >= 0.98 * h * w, "segment " + sameCli);
         }
     }
 }
