@@ -8,7 +8,6 @@ import dev.weaktr.data.ClassList;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Checkpoint;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,16 +81,7 @@ public final class AfaCheckpoints {
                 }
             }
             params.load(w.tensors(), w.shapes(), file.toString());
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new WeaktrException("cannot create " + out + ": " + e.getMessage(), e);
-            }
-            if (Files.exists(out.resolve(Checkpoint.FILE))) {
-                throw new WeaktrException(out + " already holds a run; choose a new --out");
-            }
-            Checkpoint.save(out.resolve(Checkpoint.FILE), params, null, 0, Map.of("task", "afa", "imported_from",
-                    file.toAbsolutePath().toString()));
+            Checkpoint.saveImported(out, params, "afa", file);
         }
         AfaRun manifest = new AfaRun(AfaRun.FORMAT, AfaRun.METHOD, mit.name(), embed, names.names(), null, null, null,
                 "cpu", file.toAbsolutePath().toString(), mit);

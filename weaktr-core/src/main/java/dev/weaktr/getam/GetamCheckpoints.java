@@ -8,7 +8,6 @@ import dev.weaktr.data.ClassList;
 import dev.weaktr.io.WeightFile;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.train.Checkpoint;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,16 +88,7 @@ public final class GetamCheckpoints {
                 }
             }
             params.load(tensors, shapes, file.toString());
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new WeaktrException("cannot create " + out + ": " + e.getMessage(), e);
-            }
-            if (Files.exists(out.resolve(Checkpoint.FILE))) {
-                throw new WeaktrException(out + " already holds a run; choose a new --out");
-            }
-            Checkpoint.save(out.resolve(Checkpoint.FILE), params, null, 0, Map.of("task", "getam", "imported_from",
-                    file.toAbsolutePath().toString()));
+            Checkpoint.saveImported(out, params, "getam", file);
         }
         GetamRun manifest = new GetamRun(GetamRun.FORMAT, GetamRun.METHOD, bc.name(), features, names.names(), null,
                 null, null, null, "cpu", file.toAbsolutePath().toString());

@@ -34,6 +34,22 @@ public final class Checkpoint {
         return ckpt;
     }
 
+    /**
+     * Writes an imported official checkpoint as a new run folder's {@code checkpoint.safetensors} (no optimizer state,
+     * 0 epochs): the folder is created, and one that already holds a run is refused (one line, exit 2).
+     */
+    public static void saveImported(Path out, Parameters params, String task, Path importedFrom) {
+        try {
+            java.nio.file.Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new WeaktrException("cannot create " + out + ": " + e.getMessage(), e);
+        }
+        if (java.nio.file.Files.exists(out.resolve(FILE))) {
+            throw new WeaktrException(out + " already holds a run; choose a new --out");
+        }
+        save(out.resolve(FILE), params, null, 0, Map.of("task", task, "imported_from", importedFrom.toAbsolutePath().toString()));
+    }
+
     public static void save(Path file, Parameters params, Optimizer optimizer, int epochsDone, Map<String, String> extra) {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
