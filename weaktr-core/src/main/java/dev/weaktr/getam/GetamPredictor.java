@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.weaktr.cam.BilinearUpsample;
 import dev.weaktr.io.RgbImage;
 import dev.weaktr.nn.BilinearResize;
 
@@ -56,19 +55,14 @@ public final class GetamPredictor {
         return sum;
     }
 
-    /** The image resized to s×s, 0–255 integers, planar [3, s, s]: bilinear (half-pixel centres), rounded, clamped. */
+    /** The image resized to s×s as the official {@code test.py}'s {@code cv2.resize} does, 0–255, planar [3, s, s]. */
     static float[] resizeSquare(RgbImage img, int s) {
-        int h = img.height(), w = img.width();
-        float[] planes = new float[3 * h * w];
-        byte[] rgb = img.rgb();
+        byte[] rgb = dev.weaktr.data.OpenCvLinearResize.resize(img.rgb(), img.height(), img.width(), 3, s, s);
+        float[] resized = new float[3 * s * s];
         for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < h * w; i++) {
-                planes[c * h * w + i] = rgb[i * 3 + c] & 0xff;
+            for (int i = 0; i < s * s; i++) {
+                resized[c * s * s + i] = rgb[i * 3 + c] & 0xff;
             }
-        }
-        float[] resized = BilinearUpsample.resize(planes, 3, h, w, s, s);
-        for (int i = 0; i < resized.length; i++) {
-            resized[i] = Math.min(255, Math.max(0, Math.round(resized[i]))); // saturate_cast<uchar>
         }
         return resized;
     }

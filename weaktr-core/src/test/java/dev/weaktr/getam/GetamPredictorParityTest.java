@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Multi-scale inference against the official {@code test.py} loop (the tiny hybrid of getam_hybrid.pth, eval mode, a
  * 50×70 image, sizes 64 and 96 for the official 256/320/480): given OpenCV's resized images, the averaged logits
- * ≤ 1e-4 and the argmax equal; the resize itself within one grey level of OpenCV's fixed-point {@code INTER_LINEAR}
- * (float bilinear, rounded). End to end (own resize), the random-weight network amplifies those one-level input
- * differences: argmax ≥ 98 % equal (measured 98.7 %), also through {@link GetamInference#segment} (the CLI's path).
+ * ≤ 1e-4 and the argmax equal; the resize itself equal to OpenCV's fixed-point {@code INTER_LINEAR} byte for byte
+ * ({@code OpenCvLinearResize}). End to end (own resize): argmax ≥ 99.5 % equal (measured 3500/3500), also through
+ * {@link GetamInference#segment} (the CLI's path).
  */
 class GetamPredictorParityTest {
     @Test
@@ -41,7 +41,7 @@ class GetamPredictorParityTest {
                     }
                 }
                 System.out.printf("GETAM test resize to %d: max |diff| from OpenCV %d levels%n", s, off);
-                assertTrue(off <= 1, "resize " + s + ": " + off);
+                assertTrue(off == 0, "resize " + s + ": " + off);
             }
             float[] want = f.tensors().get("logits"), pred = f.tensors().get("pred");
             float[] exact = GetamPredictor.logits(net, h, w, new int[] {64, 96}, s -> {
@@ -76,7 +76,7 @@ class GetamPredictorParityTest {
             }
             System.out.printf("GETAM multi-scale inference parity: logits max |diff| %.3g, argmax %d/%d equal%n", d, same,
                     h * w);
-            assertTrue(same >= 0.98 * h * w, "argmax " + same);
+            assertTrue(same >= 0.995 * h * w, "argmax " + same);
             // the path segment/predict take on a GETAM run: the same mask
             byte[] labels = new GetamInference(net, m).segment(img, new GetamInference.Settings(new int[] {64, 96},
                     java.util.Optional.empty())).labels().labels();
@@ -85,7 +85,7 @@ class GetamPredictorParityTest {
                 sameCli += (labels[p0] & 0xff) == (int) pred[p0] ? 1 : 0;
             }
             System.out.printf("GETAM segment (GetamInference) vs official test.py argmax: %d/%d equal%n", sameCli, h * w);
-            assertTrue(sameCli >= 0.98 * h * w, "segment " + sameCli);
+            assertTrue(sameCli >= 0.995 * h * w, "segment " + sameCli);
         }
     }
 }
