@@ -3,7 +3,6 @@ package dev.weaktr.afa;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamStore;
 import dev.weaktr.data.VocDataset;
@@ -12,7 +11,6 @@ import dev.weaktr.seg.MethodOutputs;
 import dev.weaktr.seg.SegPipeline;
 import dev.weaktr.train.Checkpoint;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +28,7 @@ public final class AfaPipeline {
     /** Opens a trained or imported AFA run (its last checkpoint) for inference on {@code manager}'s device. */
     public static AfaNet load(Path run, NDManager manager) {
         AfaRun manifest = AfaRun.read(run);
-        Path ckpt = run.resolve(Checkpoint.FILE);
-        if (!Files.isRegularFile(ckpt)) {
-            throw new WeaktrException(run + " has no " + Checkpoint.FILE + " (training not started, or the folder is incomplete)");
-        }
+        Path ckpt = Checkpoint.of(run);
         Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
         AfaNet net = new AfaNet(params, manifest.net());
         Checkpoint.load(ckpt, params, null);

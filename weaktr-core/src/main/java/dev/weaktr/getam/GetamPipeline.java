@@ -13,7 +13,6 @@ import dev.weaktr.seg.MethodOutputs;
 import dev.weaktr.seg.SegPipeline;
 import dev.weaktr.train.Checkpoint;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,10 +31,7 @@ public final class GetamPipeline {
     /** Opens a trained or imported GETAM run (its last checkpoint) for inference on {@code manager}'s device. */
     public static GetamNet load(Path run, NDManager manager) {
         GetamRun manifest = GetamRun.read(run);
-        Path ckpt = run.resolve(Checkpoint.FILE);
-        if (!Files.isRegularFile(ckpt)) {
-            throw new WeaktrException(run + " has no " + Checkpoint.FILE + " (training not started, or the folder is incomplete)");
-        }
+        Path ckpt = Checkpoint.of(run);
         Parameters params = new Parameters(manager, DataType.FLOAT32, 0, false);
         GetamNet net = new GetamNet(params, manifest.net());
         Checkpoint.load(ckpt, params, null);

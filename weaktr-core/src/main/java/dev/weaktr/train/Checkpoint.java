@@ -34,6 +34,15 @@ public final class Checkpoint {
         return ckpt;
     }
 
+    /** A run folder's {@code checkpoint.safetensors}, which must exist (else one line naming the run, exit 2). */
+    public static Path of(Path run) {
+        Path ckpt = run.resolve(FILE);
+        if (!java.nio.file.Files.isRegularFile(ckpt)) {
+            throw new WeaktrException(run + " has no " + FILE + " (training not started, or the folder is incomplete)");
+        }
+        return ckpt;
+    }
+
     /**
      * Writes an imported official checkpoint as a new run folder's {@code checkpoint.safetensors} (no optimizer state,
      * 0 epochs): the folder is created, and one that already holds a run is refused (one line, exit 2).
