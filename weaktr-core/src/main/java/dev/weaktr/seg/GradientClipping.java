@@ -28,7 +28,8 @@ public final class GradientClipping {
             NDArray loss, // scalar to back-propagate
             double meanLoss, // g, the unclipped mean (logged as mean_loss)
             boolean clipping, // g ≤ τ: the clip was applied
-            double keptFraction) {} // share of valid pixels that still pass gradient (paper Fig. 5)
+            double keptFraction, // share of valid pixels that still pass gradient (paper Fig. 5)
+            double keptForeground) {} // the same share over foreground seeds only (label ∉ {0, 255}); 1 if none
 
     /**
      * @param startValue τ (paper/official docs 1.2)
@@ -59,19 +60,32 @@ public final class GradientClipping {
             valid += (v & 0xff) == 255 ? 0 : 1;
         }
         if (!enabled || g > startValue) { // eq. 13's gate τ
-            return new Result(perPixel.mean(), g, false, 1.0);
+            return new Result(perPixel.mean(), g, false, 1.0, 1.0);
         }
         float[] lambda = gradientClipThresholds(l, b, h, w, patch, (float) g); // eq. 10-12
-        int kept = 0;
+        int kept = 0, keptFg = 0;
         for (int i = 0; i < l.length; i++) {
-            if ((labels[i] & 0xff) != 255 && l[i] <= lambda[i]) {
+            int c = labels[i] & 0xff;
+            if (c != 255 && l[i] <= lambda[i]) {
                 kept++;
+                keptFg += c == 0 ? 0 : 1;
             }
         }
+        int fg = foreground(labels);
         NDArray lam = logits.getManager().create(lambda, new Shape(b, h, w)).toType(logits.getDataType(), false);
         NDArray excess = perPixel.sub(lam);
         NDArray clipped = excess.minimum(excess.zerosLike()).add(lam); // eq. 12–13: min(L, λ), no gradient above λ (zerosLike, not 0: see Ops.scalar)
-        return new Result(clipped.mean(), g, true, valid == 0 ? 1.0 : kept / (double) valid);
+        return new Result(clipped.mean(), g, true, valid == 0 ? 1.0 : kept / (double) valid,
+                fg == 0 ? 1.0 : keptFg / (double) fg);
+    }
+
+    private static int foreground(byte[] labels) {
+        int n = 0;
+        for (byte v : labels) {
+            int c = v & 0xff;
+            n += c == 0 || c == 255 ? 0 : 1;
+        }
+        return n;
     }
 
     /** Per-pixel CE with ignore → 0: −log softmax(logits)[label]. Returns [B, H, W]. */

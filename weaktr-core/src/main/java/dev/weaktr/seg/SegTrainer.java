@@ -207,6 +207,7 @@ public final class SegTrainer {
             Map<String, Double> terms = new LinkedHashMap<>();
             terms.put("loss", result.meanLoss()); // g, the unclipped mean: the loss the guard checks
             terms.put("kept", result.keptFraction());
+            terms.put("kept_fg", result.keptForeground()); // where the clip's pixels go: foreground or background
             return terms;
         }
 
@@ -216,6 +217,7 @@ public final class SegTrainer {
             rec.put("mean_loss", result.meanLoss());
             rec.put("clipping", result.clipping());
             rec.put("kept", result.keptFraction());
+            rec.put("kept_fg", result.keptForeground());
             return rec;
         }
 

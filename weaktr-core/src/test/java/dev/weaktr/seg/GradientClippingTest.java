@@ -74,13 +74,16 @@ class GradientClippingTest {
             }
             float[] lambda = GradientClipping.gradientClipThresholds(l, 1, h, w, 2, (float) g);
             double expected = 0;
-            int clipped = 0, valid = 0;
+            int clipped = 0, valid = 0, fg = 0, keptFg = 0;
             for (int i = 0; i < n; i++) {
                 expected += Math.min(l[i], lambda[i]) / n; // denominator: all 8 pixels, the ignored one included
                 boolean isValid = (labels[i] & 0xff) != 255;
                 valid += isValid ? 1 : 0;
                 boolean keep = isValid && l[i] <= lambda[i];
                 clipped += isValid && !keep ? 1 : 0;
+                boolean isFg = isValid && labels[i] != 0;
+                fg += isFg ? 1 : 0;
+                keptFg += isFg && keep ? 1 : 0;
                 for (int c = 0; c < k; c++) {
                     double want = keep ? (p[i][c] - (c == (labels[i] & 0xff) ? 1 : 0)) / n : 0.0;
                     assertEquals(want, grad[c * n + i], 1e-9, "pixel " + i + " class " + c);
@@ -90,6 +93,7 @@ class GradientClippingTest {
             assertTrue(clipped > 0, "this case must clip at least one pixel");
             assertEquals(expected, res.loss().getDouble(), 1e-7); // λ is float32
             assertEquals((valid - clipped) / (double) valid, res.keptFraction(), 1e-12);
+            assertEquals(keptFg / (double) fg, res.keptForeground(), 1e-12); // labels 1 and 2: 5 foreground pixels
         }
     }
 
