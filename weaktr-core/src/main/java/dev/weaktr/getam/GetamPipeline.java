@@ -7,7 +7,7 @@ import dev.weaktr.WeaktrException;
 import dev.weaktr.cam.CamPipeline;
 import dev.weaktr.cam.CamStore;
 import dev.weaktr.data.VocDataset;
-import dev.weaktr.io.RgbImage;
+import dev.weaktr.io.ImageFiles;
 import dev.weaktr.nn.Parameters;
 import dev.weaktr.seg.MethodOutputs;
 import dev.weaktr.seg.SegPipeline;
@@ -83,9 +83,9 @@ public final class GetamPipeline {
         SaliencyMaps saliency = saliencyDir == null ? null : new SaliencyMaps(saliencyDir);
         if (saliency != null) {
             saliency.requireAll(data.ids());
-            for (String id : data.ids()) { // fail before any work on a map of another size
-                RgbImage image = data.readImage(id);
-                saliency.read(id, image.width(), image.height());
+            for (String id : data.ids()) { // fail before any work on a map of another size (headers only)
+                int[] size = ImageFiles.displaySize(data.imagePath(id));
+                saliency.requireSize(id, size[0], size[1]);
             }
         }
         Map<String, Object> source = new LinkedHashMap<>();

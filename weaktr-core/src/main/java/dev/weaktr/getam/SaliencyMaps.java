@@ -1,6 +1,7 @@
 package dev.weaktr.getam;
 
 import dev.weaktr.WeaktrException;
+import dev.weaktr.io.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -62,6 +63,21 @@ public final class SaliencyMaps {
             throw new WeaktrException("cannot write the saliency maps to " + out + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** Checks from the PNG header alone (no pixels decoded) that the map of {@code id} has its image's size. */
+    public void requireSize(String id, int width, int height) {
+        Path f = file(id);
+        int[] size;
+        try {
+            size = ImageFiles.displaySize(f);
+        } catch (WeaktrException e) {
+            throw new WeaktrException(f + ": cannot read the saliency map (" + e.getMessage() + ")");
+        }
+        if (size[0] != width || size[1] != height) {
+            throw new WeaktrException(f + ": saliency map is " + size[0] + "x" + size[1] + " but its image is " + width
+                    + "x" + height);
+        }
     }
 
     /** @return [h·w] row-major 0–255 */

@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar with loss, lr and ETA on a terminal; one line per epoch otherwise (CI logs).
+ * A one-line progress bar with loss, lr and ETA on a terminal; one line per epoch otherwise (CI logs). A round is
+ * named as {@code log.jsonl} names it: "epoch", or "round" for methods counted in iterations.
  */
 public final class Progress {
     private final PrintStream out;
@@ -13,8 +14,11 @@ public final class Progress {
     private final long totalSteps;
     private long doneSteps;
 
-    public Progress(PrintStream out, long totalSteps, long alreadyDone) {
+    private final String round;
+
+    public Progress(PrintStream out, long totalSteps, long alreadyDone, String round) {
         this.out = out;
+        this.round = round;
         this.terminal = System.console() != null;
         this.totalSteps = totalSteps;
         this.doneSteps = alreadyDone;
@@ -36,8 +40,8 @@ public final class Progress {
         int width = 24;
         int filled = (int) Math.round(width * stepInEpoch / (double) stepsPerEpoch);
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f lr %.2e ETA %02d:%02d",
-                epoch + 1, epochs, bar, stepInEpoch, stepsPerEpoch, loss, lr, eta / 60, eta % 60);
+        String line = String.format(Locale.ROOT, "%s %d/%d [%s] %d/%d loss %.4f lr %.2e ETA %02d:%02d",
+                round, epoch + 1, epochs, bar, stepInEpoch, stepsPerEpoch, loss, lr, eta / 60, eta % 60);
         if (terminal) {
             out.print("\r" + line + (epochEnd ? "\n" : ""));
         } else {

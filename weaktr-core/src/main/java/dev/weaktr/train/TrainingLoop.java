@@ -148,7 +148,8 @@ public final class TrainingLoop {
             console.printf(Locale.ROOT, "resuming %s after %s %d of %d%n", run, cfg.roundName(), start, cfg.rounds());
         }
         JsonLog log = new JsonLog(run.resolve("log.jsonl"));
-        Progress progress = new Progress(console, (long) cfg.stepsPerRound() * cfg.rounds(), (long) cfg.stepsPerRound() * start);
+        Progress progress = new Progress(console, (long) cfg.stepsPerRound() * cfg.rounds(), (long) cfg.stepsPerRound() * start,
+                cfg.roundName().equals("epoch") ? "epoch" : "round");
         NonFinite.Guard guard = new NonFinite.Guard(MAX_CONSECUTIVE_SKIPS);
         stepSeconds.clear();
         Map<String, Double> means = new LinkedHashMap<>();
