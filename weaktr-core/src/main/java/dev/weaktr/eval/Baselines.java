@@ -43,33 +43,56 @@ public final class Baselines {
 
     /** Scores every baseline on the split's images with the sweep {@code from..to} by {@code step}. */
     public static List<Score> evaluate(VocDataset data, double from, double to, double step) {
-        int k = data.classes().size();
-        List<ThresholdSweep> sweeps = new ArrayList<>();
-        for (int i = 0; i < NAMES.size(); i++) {
-            sweeps.add(new ThresholdSweep(k, from, to, step));
-        }
+        Sweeps sweeps = new Sweeps(data.classes().size(), from, to, step);
         for (String id : data.ids()) {
-            LabelPng.LabelMap gt = data.readMask(id);
-            int[] labels = data.labelIndices(id);
+            sweeps.add(data.readMask(id), data.labelIndices(id), data.readImage(id));
+        }
+        return sweeps.scores();
+    }
+
+    /**
+     * The baselines' threshold sweeps over some images. Sweeps counted on separate machines add up
+     * ({@link #addAll}) to the sweeps of all their images, so a distributed evaluation scores the same.
+     */
+    public static final class Sweeps implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final List<ThresholdSweep> sweeps = new ArrayList<>();
+
+        public Sweeps(int classes, double from, double to, double step) {
+            for (int i = 0; i < NAMES.size(); i++) {
+                sweeps.add(new ThresholdSweep(classes, from, to, step));
+            }
+        }
+
+        /** Adds one image: its mask, its image-level class indices and its pixels. */
+        public void add(LabelPng.LabelMap gt, int[] labels, RgbImage image) {
             int w = gt.width(), h = gt.height();
-            float[][] maps = {gaussian(w, h), saliency(data.readImage(id), w, h), new float[w * h]};
+            float[][] maps = {gaussian(w, h), saliency(image, w, h), new float[w * h]};
             int[] arg = new int[w * h];
             java.util.Arrays.fill(arg, labels.length == 0 ? 0 : labels[0]); // same map for every class: the first wins
             for (int i = 0; i < maps.length; i++) {
-                float[] map = maps[i];
-                if (labels.length == 0) {
-                    map = new float[w * h]; // no labelled class: no CAM, as CamEvaluator (max stays 0)
-                }
+                float[] map = labels.length == 0 ? new float[w * h] : maps[i]; // no labelled class: no CAM (max stays 0)
                 sweeps.get(i).add(gt.labels(), map, arg);
             }
         }
-        float[] ts = sweeps.get(0).thresholds();
-        List<Score> out = new ArrayList<>();
-        for (int i = 0; i < NAMES.size(); i++) {
-            int best = sweeps.get(i).best();
-            out.add(new Score(NAMES.get(i), 100 * sweeps.get(i).matrix(best).meanIou(), Math.round(ts[best] * 100) / 100.0));
+
+        public Sweeps addAll(Sweeps other) {
+            for (int i = 0; i < sweeps.size(); i++) {
+                sweeps.get(i).addAll(other.sweeps.get(i));
+            }
+            return this;
         }
-        return out;
+
+        /** Each baseline's best-threshold score, in {@link #NAMES} order. */
+        public List<Score> scores() {
+            float[] ts = sweeps.get(0).thresholds();
+            List<Score> out = new ArrayList<>();
+            for (int i = 0; i < NAMES.size(); i++) {
+                int best = sweeps.get(i).best();
+                out.add(new Score(NAMES.get(i), 100 * sweeps.get(i).matrix(best).meanIou(), Math.round(ts[best] * 100) / 100.0));
+            }
+            return out;
+        }
     }
 
     /** The centred Gaussian, [H·W] row-major. */

@@ -6,7 +6,8 @@ package dev.weaktr.eval;
  * otherwise. Full sweep (no early stop: the official greedy stop can miss the optimum). One pass over the
  * pixels: each pixel is binned by how many thresholds it beats, and the matrices are prefix sums of bins.
  */
-public final class ThresholdSweep {
+public final class ThresholdSweep implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final int k;
     private final float[] thresholds;
     private final long[][] bins; // [thresholds + 1][K * K]: pixels beating exactly b thresholds, by (gt, fg class)
@@ -45,6 +46,19 @@ public final class ThresholdSweep {
             }
             bins[beaten][g * k + (beaten == 0 ? 0 : argClass[i])]++;
         }
+    }
+
+    /** Adds the pixels another sweep (same classes and thresholds) has counted, e.g. on another machine. */
+    public ThresholdSweep addAll(ThresholdSweep other) {
+        if (other.k != k || !java.util.Arrays.equals(other.thresholds, thresholds)) {
+            throw new IllegalArgumentException("sweeps over different classes or thresholds cannot be added");
+        }
+        for (int b = 0; b < bins.length; b++) {
+            for (int cell = 0; cell < bins[b].length; cell++) {
+                bins[b][cell] += other.bins[b][cell];
+            }
+        }
+        return this;
     }
 
     /** The confusion matrix at threshold index {@code t}. */

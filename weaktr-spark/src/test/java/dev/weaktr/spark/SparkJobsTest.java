@@ -72,7 +72,7 @@ class SparkJobsTest {
         pred = tmp.resolve("pred");
         core("segment", "--run", segRun.toString(), "--data", data.toString(), "--split", "val", "--out", pred.toString(),
                 "--scales", "0.75,1.0", "--save-probs");
-        core("eval", "--pred", pred.toString(), "--data", data.toString(), "--split", "val", "--no-baselines");
+        core("eval", "--pred", pred.toString(), "--data", data.toString(), "--split", "val");
     }
 
     @AfterAll
@@ -162,6 +162,8 @@ class SparkJobsTest {
         assertEquals(single.get("mIoU").asDouble(), reduced.get("mIoU").asDouble(), 1e-12);
         assertEquals(single.get("pixel_accuracy").asDouble(), reduced.get("pixel_accuracy").asDouble(), 1e-12);
         assertEquals(single.get("per_class"), reduced.get("per_class"));
+        assertEquals(3, single.get("baselines").size());
+        assertEquals(single.get("baselines"), reduced.get("baselines")); // sweeps summed across executors
         // a hand check of the reduction: the confusion matrix counts every labelled pixel of the 4 val masks once
         long pixels = 0;
         for (JsonNode row : reduced.get("confusion")) {

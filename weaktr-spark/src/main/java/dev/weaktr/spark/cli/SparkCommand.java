@@ -1,6 +1,7 @@
 package dev.weaktr.spark.cli;
 
 import dev.weaktr.cli.SegInferenceOptions;
+import dev.weaktr.eval.Baselines;
 import dev.weaktr.eval.SegEvaluator;
 import dev.weaktr.eval.Tables;
 import dev.weaktr.spark.SparkCams;
@@ -142,7 +143,7 @@ final class SparkCommand {
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Score predicted masks against the split's ground truth, confusion matrices summed across executors; "
-                    + "writes PRED/metrics.json (without the baselines 'weaktr eval' adds).")
+                    + "writes PRED/metrics.json with the image-blind baselines, as 'weaktr eval' does.")
     static final class Eval implements Callable<Integer> {
         @Option(names = "--pred", required = true, description = "folder of predicted <id>.png masks: URI or path")
         String pred;
@@ -153,15 +154,24 @@ final class SparkCommand {
         @Option(names = "--split", required = true, description = "split to score")
         String split;
 
+        @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "also score the image-blind baselines (centred Gaussian, colour saliency, all background; given "
+                        + "the image labels and their best threshold) on the same images; --no-baselines skips them. Default: on")
+        boolean baselines;
+
         @Mixin
         MasterOption master;
 
         @Override
         public Integer call() {
             try (SparkContexts.Opened spark = SparkContexts.open(master.master, "weaktr spark eval")) {
-                SegEvaluator.Result r = SparkEval.run(spark.context(), pred, data, split);
+                SparkEval.Outcome o = SparkEval.run(spark.context(), pred, data, split, baselines);
+                SegEvaluator.Result r = o.result();
                 System.out.printf(Locale.ROOT, "images %d | mIoU %.2f | pixel accuracy %.2f%n", r.images(), r.mIoU(), r.pixelAccuracy());
                 System.out.print(Tables.perClass(r.perClass()));
+                if (baselines) {
+                    System.out.print(Baselines.line(o.baselines()));
+                }
                 System.out.println("-> " + pred + "/metrics.json");
             }
             return 0;
