@@ -29,8 +29,9 @@ final class AafFeatureFusion implements AttentionFusion {
     AafFeatureFusion(Parameters p, int depth, int heads, int dim, AafConfig cfg) {
         int headDim = dim / heads;
         int hidden = Math.max(1, (int) (headDim / cfg.featReduction()));
-        this.featReduce = new Linear(p, "adaptive_attention_fusion.attn_feat_ffn.0", headDim, hidden, true);
-        this.featOut = new Linear(p, "adaptive_attention_fusion.attn_feat_ffn.1", hidden, 1, true);
+        // PyTorch's default init, as the official AAF gets (see AafHeadFfn)
+        this.featReduce = Linear.torchDefault(p, "adaptive_attention_fusion.attn_feat_ffn.0", headDim, hidden, true);
+        this.featOut = Linear.torchDefault(p, "adaptive_attention_fusion.attn_feat_ffn.1", hidden, 1, true);
         this.headFfn = new AafHeadFfn(p, depth * heads, cfg.reduction());
         this.heads = heads;
         this.maxPool = cfg.pool().equals("max");

@@ -15,8 +15,10 @@ final class AafHeadFfn {
     AafHeadFfn(Parameters p, int channels, double reduction) {
         int hidden = Math.max(1, (int) (channels / reduction));
         String prefix = "adaptive_attention_fusion.attn_head_ffn.";
-        this.reduce = new Linear(p, prefix + "0", channels, hidden, false);
-        this.expand = new Linear(p, prefix + "2", hidden, channels, false);
+        // PyTorch's default nn.Linear init, not timm's trunc-normal 0.02: the official WeakTr builds the AAF after
+        // VisionTransformer.__init__ has applied _init_weights, and re-initialises only `head` (models.py)
+        this.reduce = Linear.torchDefault(p, prefix + "0", channels, hidden, false);
+        this.expand = Linear.torchDefault(p, prefix + "2", hidden, channels, false);
     }
 
     /** {@code [B, K·H] -> [B, K·H]} weights in (0, 1). */
