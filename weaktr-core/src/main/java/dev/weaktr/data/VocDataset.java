@@ -63,6 +63,28 @@ public final class VocDataset {
         this.notices = List.copyOf(notices);
     }
 
+    /** A held split a trainer scores itself on, and the ids it scores. */
+    public record Held(VocDataset data, List<String> ids) {}
+
+    /**
+     * Opens {@code --val-split}: it must have the training {@code classes} and a mask for each of its first
+     * {@code maxImages} images; {@code whyMasks} ends the error for an image without one.
+     */
+    public static Held openHeld(Path root, String split, int maxImages, List<String> classes, String whyMasks) {
+        VocDataset data = open(root, split);
+        if (!data.classes().names().equals(classes)) {
+            throw new WeaktrException("--val-split " + split + ": its classes " + data.classes().names()
+                    + " differ from the training classes " + classes);
+        }
+        List<String> ids = data.ids().subList(0, Math.min(maxImages, data.size()));
+        for (String id : ids) {
+            if (data.maskPath(id).isEmpty()) {
+                throw new WeaktrException("--val-split " + split + ": image '" + id + "' has no mask; " + whyMasks);
+            }
+        }
+        return new Held(data, ids);
+    }
+
     /** Opens split {@code split} of the dataset at {@code root}; checks the layout and the weak labels. */
     public static VocDataset open(Path root, String split) {
         return open(root, split, true);

@@ -1,7 +1,6 @@
 package dev.weaktr.seg;
 
 import ai.djl.ndarray.NDManager;
-import dev.weaktr.WeaktrException;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.ConfusionMatrix;
 import dev.weaktr.io.LabelPng;
@@ -27,18 +26,10 @@ public final class SegValidation implements dev.weaktr.train.Validation.Scorer<S
      */
     public SegValidation(Path run, Path root, String split, int maxImages, List<String> classes) {
         this.run = run;
-        this.data = VocDataset.open(root, split);
-        if (!data.classes().names().equals(classes)) {
-            throw new WeaktrException("--val-split " + split + ": its classes " + data.classes().names()
-                    + " differ from the training classes " + classes);
-        }
-        this.ids = data.ids().subList(0, Math.min(maxImages, data.size()));
-        for (String id : ids) {
-            if (data.maskPath(id).isEmpty()) {
-                throw new WeaktrException("--val-split " + split + ": image '" + id + "' has no mask; retrain's validation "
-                        + "scores mIoU and needs masks (or pass --val-split none)");
-            }
-        }
+        VocDataset.Held held = VocDataset.openHeld(root, split, maxImages, classes,
+                "retrain's validation scores mIoU and needs masks (or pass --val-split none)");
+        this.data = held.data();
+        this.ids = held.ids();
     }
 
     @Override

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.weaktr.WeaktrException;
 import dev.weaktr.data.Normalize;
 import dev.weaktr.data.VocDataset;
 import dev.weaktr.eval.ThresholdSweep;
@@ -32,18 +31,10 @@ public final class SemFormerValidation implements Validation.Scorer<SemFormerNet
     private final int crop;
 
     public SemFormerValidation(Path root, String split, int maxImages, List<String> classes, int crop) {
-        this.data = VocDataset.open(root, split);
-        if (!data.classes().names().equals(classes)) {
-            throw new WeaktrException("--val-split " + split + ": its classes " + data.classes().names()
-                    + " differ from the training classes " + classes);
-        }
-        this.ids = data.ids().subList(0, Math.min(maxImages, data.size()));
-        for (String id : ids) {
-            if (data.maskPath(id).isEmpty()) {
-                throw new WeaktrException("--val-split " + split + ": image " + id + " has no mask (SemFormer selects its "
-                        + "epoch by CAM mIoU; give a split with masks or --val-split none)");
-            }
-        }
+        VocDataset.Held held = VocDataset.openHeld(root, split, maxImages, classes,
+                "SemFormer selects its epoch by CAM mIoU: give a split with masks or --val-split none");
+        this.data = held.data();
+        this.ids = held.ids();
         this.crop = crop;
     }
 
